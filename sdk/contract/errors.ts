@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** Every error code Pier's API returns. Stable, snake_case, shared by the server and the SDK. */
+export const ERROR_CODES = [
+  'invalid_body',
+  'invalid_query_params',
+  'invalid_headers',
+  'invalid_path_params',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'missing_auth_header',
+  'malformed_auth_header',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'unknown_environment',
+  'unknown_api_key',
+  'unknown_integration',
+  'unknown_provider',
+  'duplicate_environment',
+  'duplicate_api_key',
+  'duplicate_integration',
+  'duplicate_provider',
+  'builtin_provider',
+  'provider_in_use',
+  'reserved_environment',
+  'last_api_key',
+  'invalid_credentials',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One validation problem, as zod reports it. */
+export const validationIssueSchema = z.object({
+  code: z.string(),
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type ValidationIssue = z.infer<typeof validationIssueSchema>;
+
+/** `{ error: { code, message, errors? } }`, the body of every non-2xx response. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string().optional(),
+    errors: z.array(validationIssueSchema).optional(),
+    request_id: z.string().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

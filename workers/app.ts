@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './app-env.js';
+import { handleError, handleNotFound } from './middleware/error-handler.js';
+import { platform } from './middleware/platform.js';
+import { requestId } from './middleware/request-id.js';
+import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
+import { integrationRoutes } from './routes/integrations.js';
+import { platformRoutes } from './routes/platform.js';
+import { providerRoutes } from './routes/providers.js';
+
+/** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
+export function createApp(): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .use(requestId, secureHeaders({ crossOriginResourcePolicy: false }), platform)
+    .route('/', platformRoutes)
+    .route('/providers', providerRoutes)
+    .route('/integrations', integrationRoutes)
+    .route('/environments', environmentsRoutes)
+    .route('/environment', environmentRoutes)
+    .notFound(handleNotFound)
+    .onError(handleError);
+}

@@ -1,0 +1,20 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode, ValidationIssue } from '../../sdk/contract/errors.js';
+
+/**
+ * The one error type the HTTP edge turns into `{ error: { code, message, errors? } }`.
+ *
+ * @example throw new ApiError('unknown_integration', 404, 'No integration "github" in this environment');
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly errors?: ValidationIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}

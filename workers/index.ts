@@ -1,0 +1,12 @@
+import { createApp } from './app.js';
+import { consumeWebhookBatch } from './queue/webhook-consumer.js';
+
+export { ConnectionObject } from '../durable-objects/connection-object.js';
+export { LoaderDispatcher } from './dispatch/loader-dispatcher.js';
+
+const app = createApp();
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  queue: (batch) => consumeWebhookBatch(batch),
+} satisfies ExportedHandler<Env>;
