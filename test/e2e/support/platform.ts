@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+export type RunningPlatform = {
+  url: string;
+  secretKey: string;
+  stateDir: string;
+  stop(): Promise<void>;
+  output(): string;
+};
+
+/** A free loopback port, found by binding port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/**
+ * Starts the platform exactly as `npm start` does (the same script), on its own port and state
+ * directory, and resolves once it printed its URL. `stop()` ends the whole process group.
+ */
+export async function startPlatform(
+  options: { stateDir?: string; secretKey?: string; timeoutMs?: number } = {},
+): Promise<RunningPlatform> {
+  const port = await freePort();
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pier-e2e-')));
+  const secretKey = options.secretKey ?? `e2e_${crypto.randomUUID().replace(/-/g, '')}`;
+  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), PIER_SECRET_KEY: secretKey, PIER_STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolveStart, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`platform did not start in time:\n${output}`)),
+      options.timeoutMs ?? 90_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`Pier is running at ${url}`)) {
+        clearTimeout(timer);
+        resolveStart();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    secretKey,
+    stateDir,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null || !child.pid) return resolveStop();
+        child.once('exit', () => resolveStop());
+        process.kill(-child.pid, 'SIGTERM');
+        setTimeout(() => {
+          if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+        }, 10_000).unref();
+      }),
+  };
+}
