@@ -8,5 +8,5 @@ const app = createApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch) => consumeWebhookBatch(batch),
+  queue: (batch, _env, _ctx) => consumeWebhookBatch(batch),
 } satisfies ExportedHandler<Env>;
