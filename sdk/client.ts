@@ -1,0 +1,228 @@
+import type { z } from 'zod';
+import type {
+  apiKeySchema,
+  apiKeyWithSecretSchema,
+  createApiKeyBodySchema,
+  createEnvironmentBodySchema,
+  Environment,
+  updateEnvironmentBodySchema,
+} from './contract/environments.js';
+import { errorBodySchema } from './contract/errors.js';
+import type {
+  createIntegrationBodySchema,
+  Integration,
+  IntegrationFull,
+  updateIntegrationBodySchema,
+} from './contract/integrations.js';
+import type { ProviderDefinitionInput } from './contract/provider-definition.js';
+import type { WireProvider } from './contract/providers.js';
+import { PierError } from './errors.js';
+
+export type PierOptions = {
+  /** An environment secret key (`pier_sk_…`). */
+  secretKey: string;
+  /** Base URL of the Pier API, e.g. `http://127.0.0.1:3003`. */
+  host: string;
+  /** Replaces global fetch (tests, custom agents). */
+  fetch?: typeof fetch;
+};
+
+type Json = Record<string, unknown>;
+
+/**
+ * The backend client. Request and response types come from the same zod contract the server validates with.
+ *
+ * @example
+ * const pier = new Pier({ secretKey: process.env.PIER_SECRET_KEY!, host: 'http://127.0.0.1:3003' });
+ * await pier.createIntegration({ unique_key: 'github', provider: 'github' });
+ */
+export class Pier {
+  readonly #secretKey: string;
+  readonly #host: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: PierOptions) {
+    if (!options.secretKey) throw new TypeError('Pier: secretKey is required');
+    if (!/^https?:\/\//.test(options.host)) throw new TypeError('Pier: host must be an http(s) URL');
+    this.#secretKey = options.secretKey;
+    this.#host = options.host.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async #request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Record<string, string> } = {},
+  ): Promise<T> {
+    const url = new URL(this.#host + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#secretKey}`, accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.#fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const payload: unknown = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(payload);
+      const requestId = response.headers.get('x-request-id') ?? undefined;
+      if (parsed.success)
+        throw new PierError(
+          response.status,
+          parsed.data.error.code,
+          parsed.data.error.message ?? parsed.data.error.code,
+          parsed.data.error.errors,
+          requestId,
+        );
+      throw new PierError(
+        response.status,
+        'http_error',
+        `HTTP ${response.status} from ${method} ${path}`,
+        [],
+        requestId,
+      );
+    }
+    return payload as T;
+  }
+
+  // Providers
+
+  /** @example const providers = await pier.listProviders({ search: 'crm' }) */
+  async listProviders(options: { search?: string } = {}): Promise<WireProvider[]> {
+    const query: Record<string, string> = options.search ? { search: options.search } : {};
+    return (await this.#request<{ data: WireProvider[] }>('GET', '/providers', { query })).data;
+  }
+
+  /** @example const github = await pier.getProvider('github') */
+  async getProvider(name: string): Promise<WireProvider> {
+    return (await this.#request<{ data: WireProvider }>('GET', `/providers/${encodeURIComponent(name)}`)).data;
+  }
+
+  /** Adds a custom provider, in Pier's format or the reference catalog's field names. */
+  async createProvider(definition: ProviderDefinitionInput | WireProvider): Promise<WireProvider> {
+    return (await this.#request<{ data: WireProvider }>('POST', '/providers', { body: definition })).data;
+  }
+
+  /** @example await pier.replaceProvider('my-api', { ...definition, displayName: 'My API v2' }) */
+  async replaceProvider(name: string, definition: ProviderDefinitionInput | WireProvider): Promise<WireProvider> {
+    return (
+      await this.#request<{ data: WireProvider }>('PUT', `/providers/${encodeURIComponent(name)}`, { body: definition })
+    ).data;
+  }
+
+  /** @example await pier.deleteProvider('my-api') */
+  async deleteProvider(name: string): Promise<void> {
+    await this.#request('DELETE', `/providers/${encodeURIComponent(name)}`);
+  }
+
+  // Integrations
+
+  /** @example const integrations = await pier.listIntegrations() */
+  async listIntegrations(): Promise<Integration[]> {
+    return (await this.#request<{ data: Integration[] }>('GET', '/integrations')).data;
+  }
+
+  /** @example await pier.getIntegration('github', { include: ['credentials'] }) */
+  async getIntegration(
+    uniqueKey: string,
+    options: { include?: ('webhook' | 'credentials')[] } = {},
+  ): Promise<IntegrationFull> {
+    const query: Record<string, string> = options.include?.length ? { include: options.include.join(',') } : {};
+    return (
+      await this.#request<{ data: IntegrationFull }>('GET', `/integrations/${encodeURIComponent(uniqueKey)}`, { query })
+    ).data;
+  }
+
+  /** @example await pier.createIntegration({ unique_key: 'github', provider: 'github', credentials: { type: 'OAUTH2', client_id, client_secret } }) */
+  async createIntegration(input: z.input<typeof createIntegrationBodySchema>): Promise<Integration> {
+    return (await this.#request<{ data: Integration }>('POST', '/integrations', { body: input })).data;
+  }
+
+  /** @example await pier.updateIntegration('github', { display_name: 'GitHub (prod)' }) */
+  async updateIntegration(uniqueKey: string, input: z.input<typeof updateIntegrationBodySchema>): Promise<Integration> {
+    return (
+      await this.#request<{ data: Integration }>('PATCH', `/integrations/${encodeURIComponent(uniqueKey)}`, {
+        body: input,
+      })
+    ).data;
+  }
+
+  /** @example await pier.deleteIntegration('github') */
+  async deleteIntegration(uniqueKey: string): Promise<void> {
+    await this.#request('DELETE', `/integrations/${encodeURIComponent(uniqueKey)}`);
+  }
+
+  // Environments and keys
+
+  /** The environment the secret key belongs to. */
+  async getEnvironment(): Promise<Environment> {
+    return (await this.#request<{ data: Environment }>('GET', '/environment')).data;
+  }
+
+  /** @example await pier.updateEnvironment({ webhook_settings: { primary_url: 'https://app.example.com/hooks' } }) */
+  async updateEnvironment(input: z.input<typeof updateEnvironmentBodySchema>): Promise<Environment> {
+    return (await this.#request<{ data: Environment }>('PATCH', '/environment', { body: input })).data;
+  }
+
+  /** Returns the new webhook signing key; it is not shown again. */
+  async rotateWebhookSigningKey(): Promise<string> {
+    return (
+      await this.#request<{ data: { webhook_signing_key: string } }>('POST', '/environment/webhook-signing-key/rotate')
+    ).data.webhook_signing_key;
+  }
+
+  /** Needs a key with the `account:*` scope. */
+  async listEnvironments(): Promise<Environment[]> {
+    return (await this.#request<{ data: Environment[] }>('GET', '/environments')).data;
+  }
+
+  /** @example const { id } = await pier.createEnvironment({ name: 'staging' }) */
+  async createEnvironment(input: z.input<typeof createEnvironmentBodySchema>): Promise<{ id: number; name: string }> {
+    return (await this.#request<{ data: { id: number; name: string } }>('POST', '/environments', { body: input })).data;
+  }
+
+  /** Deletes the environment and everything in it. */
+  async deleteEnvironment(environmentId: number): Promise<void> {
+    await this.#request('DELETE', `/environments/${environmentId}`);
+  }
+
+  /** @example const keys = await pier.listApiKeys(2) */
+  async listApiKeys(environmentId?: number): Promise<z.output<typeof apiKeySchema>[]> {
+    const query: Record<string, string> = environmentId ? { environment_id: String(environmentId) } : {};
+    return (await this.#request<{ data: z.output<typeof apiKeySchema>[] }>('GET', '/environment/api-keys', { query }))
+      .data;
+  }
+
+  /** The returned `secret` is shown once. */
+  async createApiKey(input: z.input<typeof createApiKeyBodySchema>): Promise<z.output<typeof apiKeyWithSecretSchema>> {
+    return (
+      await this.#request<{ data: z.output<typeof apiKeyWithSecretSchema> }>('POST', '/environment/api-keys', {
+        body: input,
+      })
+    ).data;
+  }
+
+  /** Replaces the key's secret; the old one stops working at once. */
+  async rotateApiKey(environmentId: number, keyId: number): Promise<z.output<typeof apiKeyWithSecretSchema>> {
+    return (
+      await this.#request<{ data: z.output<typeof apiKeyWithSecretSchema> }>('POST', '/environment/api-keys/rotate', {
+        body: { environment_id: environmentId, key_id: keyId },
+      })
+    ).data;
+  }
+
+  /** @example await pier.deleteApiKey(2, 5) */
+  async deleteApiKey(environmentId: number, keyId: number): Promise<void> {
+    await this.#request('DELETE', '/environment/api-keys', { body: { environment_id: environmentId, key_id: keyId } });
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}

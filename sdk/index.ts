@@ -1,0 +1,4 @@
+/** Pier's backend SDK: `new Pier({ secretKey, host })`, its error class, and the API contract types. */
+export { Pier, type PierOptions } from './client.js';
+export * from './contract/index.js';
+export { PierError } from './errors.js';
