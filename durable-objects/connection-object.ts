@@ -16,14 +16,17 @@ export class ConnectionObject extends DurableObject<Env> {
 
   /**
    * Records which connection this object serves; the first caller fixes it, later callers must agree.
+   * Returns a tagged failure rather than throwing: a rejection crossing RPC is noisy for callers.
    *
    * @example await stub.bind('env:1/integration:7/connection:u-42')
    */
-  async bind(name: string): Promise<{ name: string; schemaVersion: number }> {
+  async bind(
+    name: string,
+  ): Promise<{ ok: true; name: string; schemaVersion: number } | { ok: false; reason: 'bound_to_other_connection' }> {
     const existing = readMeta(this.ctx.storage.sql, 'name');
-    if (existing && existing !== name) throw new Error('ConnectionObject is bound to another connection');
+    if (existing && existing !== name) return { ok: false, reason: 'bound_to_other_connection' };
     if (!existing) writeMeta(this.ctx.storage.sql, 'name', name);
-    return { name, schemaVersion: this.#schemaVersion };
+    return { ok: true, name, schemaVersion: this.#schemaVersion };
   }
 
   /** @example const { name, schemaVersion } = await stub.describe() */

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../../../workers/dispatch/run-script.js';
 
 async function deploy(name: string, code: string): Promise<void> {
   await env.DB.prepare(
@@ -10,21 +11,25 @@ async function deploy(name: string, code: string): Promise<void> {
     .run();
 }
 
-// The local DISPATCHER is a service binding to LoaderDispatcher; production uses a dispatch namespace.
-type LocalDispatcher = { get(name: string): { fetch(request: Request): Promise<Response> } };
-const dispatcher = () => env.DISPATCHER as unknown as LocalDispatcher;
+async function text(name: string, url = 'http://script/'): Promise<string> {
+  const result = await runScript(env, name, new Request(url));
+  if (!result.ok) throw new Error(result.reason);
+  return result.response.text();
+}
 
 describe('Worker Loader stand-in for the dispatch namespace', () => {
   it('runs a deployed script and picks up a redeploy', async () => {
     await deploy('hello', `export default { fetch(req) { return new Response('v1 ' + new URL(req.url).pathname) } }`);
-    const first = await dispatcher().get('hello').fetch(new Request('http://script/run'));
-    expect(await first.text()).toBe('v1 /run');
+    expect(await text('hello', 'http://script/run')).toBe('v1 /run');
     await deploy('hello', `export default { fetch() { return new Response('v2') } }`);
-    expect(await (await dispatcher().get('hello').fetch(new Request('http://script/'))).text()).toBe('v2');
+    expect(await text('hello')).toBe('v2');
   });
 
-  it('fails like production for an unknown script', async () => {
-    await expect(dispatcher().get('missing').fetch(new Request('http://script/'))).rejects.toThrow('not found');
+  it('reports an unknown script as script_not_found, as production does', async () => {
+    expect(await runScript(env, 'missing', new Request('http://script/'))).toEqual({
+      ok: false,
+      reason: 'script_not_found',
+    });
   });
 
   it('gives scripts no network of their own', async () => {
@@ -32,6 +37,6 @@ describe('Worker Loader stand-in for the dispatch namespace', () => {
       'escape',
       `export default { async fetch() { try { await fetch('http://127.0.0.1:1/'); return new Response('reached'); } catch (e) { return new Response('blocked'); } } }`,
     );
-    expect(await (await dispatcher().get('escape').fetch(new Request('http://script/'))).text()).toBe('blocked');
+    expect(await text('escape')).toBe('blocked');
   });
 });

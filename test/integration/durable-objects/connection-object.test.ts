@@ -15,9 +15,12 @@ describe('ConnectionObject', () => {
     const name = connectionObjectName({ environmentId: 1, integrationId: 7, connectionId: 'bind-test' });
     const stub = env.CONNECTION.get(env.CONNECTION.idFromName(name));
     expect(await stub.describe()).toEqual({ name: null, schemaVersion: 1 });
-    expect(await stub.bind(name)).toEqual({ name, schemaVersion: 1 });
-    expect(await stub.bind(name)).toEqual({ name, schemaVersion: 1 });
-    await expect(stub.bind('env:1/integration:7/connection:other')).rejects.toThrow('bound to another connection');
+    expect(await stub.bind(name)).toEqual({ ok: true, name, schemaVersion: 1 });
+    expect(await stub.bind(name)).toEqual({ ok: true, name, schemaVersion: 1 });
+    expect(await stub.bind('env:1/integration:7/connection:other')).toEqual({
+      ok: false,
+      reason: 'bound_to_other_connection',
+    });
     expect((await stub.describe()).name).toBe(name);
   });
 
