@@ -99,3 +99,101 @@ export const deployedScripts = sqliteTable('deployed_scripts', {
   ...timestamps,
 });
 export type DeployedScriptRow = typeof deployedScripts.$inferSelect;
+
+/** Short-lived tokens that let a browser connect an account for one end user. Only the hash is stored. */
+export const connectSessions = sqliteTable(
+  'connect_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** JSON: tags, allowed_integrations, integrations_config_defaults, overrides, end_user, organization, webhook_url_override. */
+    settings: text('settings').notNull().default('{}'),
+    /** Set for reconnect sessions: the connection (public id) and integration being re-authorised. */
+    reconnectConnectionId: text('reconnect_connection_id'),
+    reconnectIntegrationId: integer('reconnect_integration_id'),
+    expiresAt: text('expires_at').notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('connect_sessions_expiry').on(t.expiresAt)],
+);
+
+/** The index of connections; credentials live encrypted in each connection's Durable Object. */
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id').notNull(),
+    provider: text('provider').notNull(),
+    authMode: text('auth_mode').notNull(),
+    /** JSON object of connection-config values (subdomain, instance_url, …). Not secret. */
+    connectionConfig: text('connection_config').notNull().default('{}'),
+    metadata: text('metadata').notNull().default('{}'),
+    tags: text('tags').notNull().default('{}'),
+    endUser: text('end_user'),
+    webhookUrlOverride: text('webhook_url_override'),
+    /** Non-null while the connection needs the user to re-authorise (refresh failed for good). */
+    authError: text('auth_error'),
+    authErrorEventId: integer('auth_error_event_id'),
+    credentialsExpiresAt: text('credentials_expires_at'),
+    lastFetchedAt: text('last_fetched_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('connections_env_integration_conn').on(t.environmentId, t.integrationId, t.connectionId),
+    index('connections_env_created').on(t.environmentId, t.id),
+  ],
+);
+
+/** OAuth attempts in flight, found by the hash of `state`. Deleted when the callback consumes them. */
+export const oauthSessions = sqliteTable(
+  'oauth_sessions',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** Sealed JSON: connection id, PKCE verifier, cookie binding hash, connection config, client overrides, session id, ws client id. */
+    payloadEnc: text('payload_enc').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('oauth_sessions_expiry').on(t.expiresAt)],
+);
+
+/**
+ * Durable outbox of events for the customer's backend (auth now; sync and others later).
+ * `payload` is the webhook body; `deliveredAt` is set by the webhook deliverer.
+ */
+export const outboxEvents = sqliteTable(
+  'outbox_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    connectionId: text('connection_id'),
+    integrationKey: text('integration_key'),
+    payload: text('payload').notNull(),
+    deliveredAt: text('delivered_at'),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('outbox_env_created').on(t.environmentId, t.id)],
+);
+
+export type ConnectSessionRow = typeof connectSessions.$inferSelect;
+export type ConnectionRow = typeof connections.$inferSelect;
+export type OauthSessionRow = typeof oauthSessions.$inferSelect;
+export type OutboxEventRow = typeof outboxEvents.$inferSelect;

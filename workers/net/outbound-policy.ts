@@ -1,0 +1,59 @@
+/**
+ * Where Pier may send requests whose URL a user controls (provider definitions, templates, later
+ * Base-Url-Override). In development mode everything is allowed so local test servers work; in
+ * production only public http(s) hosts are.
+ */
+
+export type OutboundCheck = { ok: true; url: URL } | { ok: false; reason: 'invalid_url' | 'unsupported_scheme' | 'private_address' };
+
+const BLOCKED_HOSTNAMES = new Set(['localhost', 'metadata.google.internal', 'metadata', 'instance-data']);
+
+function isPrivateIPv4(host: string): boolean {
+  const parts = host.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false;
+  const [a = 0, b = 0] = parts;
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a >= 224
+  );
+}
+
+function isPrivateIPv6(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!h.includes(':')) return false;
+  if (h === '::' || h === '::1') return true;
+  if (h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('ff')) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  return mapped?.[1] ? isPrivateIPv4(mapped[1]) : false;
+}
+
+/** @example checkOutboundUrl('http://127.0.0.1:9000/token', 'production') // { ok: false, reason: 'private_address' } */
+export function checkOutboundUrl(raw: string, mode: 'development' | 'production'): OutboundCheck {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'invalid_url' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'unsupported_scheme' };
+  if (mode === 'development') return { ok: true, url };
+  const host = url.hostname.toLowerCase();
+  if (
+    BLOCKED_HOSTNAMES.has(host) ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.internal') ||
+    host.endsWith('.local') ||
+    isPrivateIPv4(host) ||
+    isPrivateIPv6(host) ||
+    /^\d+$/.test(host) // a bare integer is an IPv4 address in disguise
+  )
+    return { ok: false, reason: 'private_address' };
+  return { ok: true, url };
+}
