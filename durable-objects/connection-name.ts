@@ -4,10 +4,14 @@
  *
  * @example env.CONNECTION.idFromName(connectionObjectName({ environmentId: 1, integrationId: 7, connectionId: 'u-42' }))
  */
-export function connectionObjectName(ref: {
-  environmentId: number;
-  integrationId: number;
-  connectionId: string;
-}): string {
+export function connectionObjectName(ref: { environmentId: number; integrationId: number; connectionId: string }): string {
   return `env:${ref.environmentId}/integration:${ref.integrationId}/connection:${encodeURIComponent(ref.connectionId)}`;
+}
+
+/** The stub of a connection's object. */
+export function connectionStub(
+  env: Pick<Env, 'CONNECTION'>,
+  ref: { environmentId: number; integrationId: number; connectionId: string },
+) {
+  return env.CONNECTION.get(env.CONNECTION.idFromName(connectionObjectName(ref)));
 }

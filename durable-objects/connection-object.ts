@@ -1,13 +1,67 @@
 import { DurableObject } from 'cloudflare:workers';
-import { migrate, readMeta, writeMeta } from './connection-storage.js';
+import { type ConnectionCredentials, credentialsExpiryMs, isRenewable } from '../workers/auth/credentials.js';
+import { renewCredentials } from '../workers/auth/renew.js';
+import { readConfig } from '../workers/config.js';
+import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
+import { openJson, sealJson } from '../workers/crypto/secret-box.js';
+import { nowIso, openDb } from '../workers/db/client.js';
+import { findEnvironmentById } from '../workers/environments/store.js';
+import { recordAuthEvent } from '../workers/events/outbox.js';
+import { readIntegrationCredentials } from '../workers/integrations/service.js';
+import { findIntegrationById } from '../workers/integrations/store.js';
+import { findProvider } from '../workers/providers/service.js';
+import { connectionObjectName } from './connection-name.js';
+import {
+  clearAll,
+  migrate,
+  readCredentials,
+  readMeta,
+  recordFailure,
+  writeCredentials,
+  writeMeta,
+} from './connection-storage.js';
+import {
+  classifyRefreshFailure,
+  cooldownAfterFailure,
+  DEFAULT_REFRESH_BUFFER_SECONDS,
+  decideRefresh,
+  KEEP_ALIVE_INTERVAL_MS,
+  nextRefreshAtMs,
+} from './token-policy.js';
+
+export type ConnectionRef = { environmentId: number; integrationId: number; connectionId: string };
+
+export type TokenOutcome =
+  | { ok: true; credentials: ConnectionCredentials; refreshed: boolean }
+  | {
+      ok: false;
+      reason: 'no_credentials' | 'needs_reauth' | 'cooling_down' | 'expired_without_refresh_token' | 'refresh_failed';
+      message: string;
+      retryAtMs?: number;
+    };
+
+export type CredentialsState = {
+  hasCredentials: boolean;
+  expiresAtMs: number | null;
+  renewable: boolean;
+  failures: number;
+  cooldownUntilMs: number | null;
+  needsReauth: boolean;
+  lastError: string | null;
+  refreshCount: number;
+  alarmAtMs: number | null;
+};
 
 /**
- * One object per connection: the single writer for its credentials, refresh, rate-limit state and
- * sync schedule. This first version owns its storage schema and identity; credentials and refresh
- * arrive with the connect issue. See README.md beside this file for tables and alarm semantics.
+ * One object per connection: the single writer for its credentials. It refreshes tokens (one
+ * upstream refresh at a time, however many callers), proactively by alarm before expiry and as a
+ * keep-alive, backs off after failures and marks the connection for re-authorisation when the
+ * provider rejects the grant. See README.md beside this file for tables and alarm semantics.
  */
 export class ConnectionObject extends DurableObject<Env> {
   readonly #schemaVersion: number;
+  /** The refresh in flight, shared by every caller that arrives while it runs. */
+  #inflight: Promise<TokenOutcome> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -15,22 +69,212 @@ export class ConnectionObject extends DurableObject<Env> {
   }
 
   /**
-   * Records which connection this object serves; the first caller fixes it, later callers must agree.
-   * Returns a tagged failure rather than throwing: a rejection crossing RPC is noisy for callers.
+   * Stores new credentials (a fresh connection or a re-authorisation), clearing past failures.
    *
-   * @example await stub.bind('env:1/integration:7/connection:u-42')
+   * @example await stub.store({ ref, credentials: { type: 'API_KEY', apiKey: 'sk' }, refreshBufferSeconds: 900 })
    */
-  async bind(
-    name: string,
-  ): Promise<{ ok: true; name: string; schemaVersion: number } | { ok: false; reason: 'bound_to_other_connection' }> {
-    const existing = readMeta(this.ctx.storage.sql, 'name');
+  async store(input: {
+    ref: ConnectionRef;
+    environmentUuid: string;
+    credentials: ConnectionCredentials;
+    refreshBufferSeconds?: number;
+  }): Promise<{ ok: true; expiresAtMs: number | null } | { ok: false; reason: 'bound_to_other_connection' }> {
+    const sql = this.ctx.storage.sql;
+    const name = connectionObjectName(input.ref);
+    const existing = readMeta(sql, 'name');
     if (existing && existing !== name) return { ok: false, reason: 'bound_to_other_connection' };
-    if (!existing) writeMeta(this.ctx.storage.sql, 'name', name);
-    return { ok: true, name, schemaVersion: this.#schemaVersion };
+    writeMeta(sql, 'name', name);
+    writeMeta(sql, 'ref', JSON.stringify(input.ref));
+    writeMeta(sql, 'environment_uuid', input.environmentUuid);
+    writeMeta(sql, 'refresh_buffer_seconds', String(input.refreshBufferSeconds ?? DEFAULT_REFRESH_BUFFER_SECONDS));
+    const expiresAtMs = credentialsExpiryMs(input.credentials);
+    writeCredentials(sql, {
+      sealed: await this.#seal(input.credentials),
+      expiresAtMs,
+      renewable: isRenewable(input.credentials),
+      refreshedAtMs: Date.now(),
+      countRefresh: false,
+    });
+    await this.#scheduleAlarm();
+    return { ok: true, expiresAtMs };
   }
 
-  /** @example const { name, schemaVersion } = await stub.describe() */
-  async describe(): Promise<{ name: string | null; schemaVersion: number }> {
-    return { name: readMeta(this.ctx.storage.sql, 'name') ?? null, schemaVersion: this.#schemaVersion };
+  /**
+   * Valid credentials, refreshed first when inside the expiry buffer (or when `force`).
+   * Concurrent callers share one upstream refresh.
+   *
+   * @example const result = await stub.getToken({ force: false }); if (result.ok) use(result.credentials)
+   */
+  async getToken(options: { force?: boolean } = {}): Promise<TokenOutcome> {
+    const row = readCredentials(this.ctx.storage.sql);
+    if (!row) return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
+    const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), options.force ?? false);
+    switch (decision.action) {
+      case 'use':
+        return { ok: true, credentials: await this.#open(row.sealed), refreshed: false };
+      case 'fail':
+        return {
+          ok: false,
+          reason: decision.reason,
+          message: row.lastError ?? failureMessage(decision.reason),
+          ...(decision.retryAtMs ? { retryAtMs: decision.retryAtMs } : {}),
+        };
+      case 'refresh':
+        this.#inflight ??= this.#refresh().finally(() => {
+          this.#inflight = undefined;
+        });
+        return this.#inflight;
+    }
+  }
+
+  /** The refresh bookkeeping, without secrets: for status, logs and tests. */
+  async readState(): Promise<CredentialsState> {
+    const row = readCredentials(this.ctx.storage.sql);
+    return {
+      hasCredentials: Boolean(row),
+      expiresAtMs: row?.expiresAtMs ?? null,
+      renewable: row?.hasRefreshToken ?? false,
+      failures: row?.failures ?? 0,
+      cooldownUntilMs: row?.cooldownUntilMs ?? null,
+      needsReauth: row?.needsReauth ?? false,
+      lastError: row?.lastError ?? null,
+      refreshCount: row?.refreshCount ?? 0,
+      alarmAtMs: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  /** Forgets everything: credentials, identity and the alarm. */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    clearAll(this.ctx.storage.sql);
+  }
+
+  /** Proactive refresh before expiry, and the keep-alive refresh for tokens left unused. */
+  override async alarm(): Promise<void> {
+    const row = readCredentials(this.ctx.storage.sql);
+    if (!row) return;
+    const now = Date.now();
+    const keepAliveDue = row.lastRefreshAtMs !== null && now - row.lastRefreshAtMs >= KEEP_ALIVE_INTERVAL_MS;
+    const decision = decideRefresh(row, now, this.#bufferSeconds(), keepAliveDue);
+    if (decision.action === 'refresh') await this.getToken({ force: true });
+    else await this.#scheduleAlarm();
+  }
+
+  async #refresh(): Promise<TokenOutcome> {
+    const sql = this.ctx.storage.sql;
+    const row = readCredentials(sql);
+    const refText = readMeta(sql, 'ref');
+    const environmentUuid = readMeta(sql, 'environment_uuid');
+    if (!row || !refText || !environmentUuid)
+      return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
+    const ref = JSON.parse(refText) as ConnectionRef;
+    const config = readConfig(this.env);
+    const db = openDb(this.env.DB);
+    const [integration, connection] = await Promise.all([
+      findIntegrationById(db, ref.integrationId),
+      findConnectionRow(db, ref.environmentId, ref.integrationId, ref.connectionId),
+    ]);
+    const provider = integration ? await findProvider(db, ref.environmentId, integration.provider) : undefined;
+    if (!integration || !connection || !provider)
+      return { ok: false, reason: 'refresh_failed', message: 'The integration or its provider no longer exists' };
+    const current = await this.#open(row.sealed);
+    const connectionConfig = JSON.parse(connection.connectionConfig) as Record<string, string>;
+    const now = Date.now();
+    const result = await renewCredentials({
+      provider: provider.definition,
+      integrationCredentials: await readIntegrationCredentials(config, { uuid: environmentUuid }, integration),
+      connectionConfig,
+      credentials: current,
+      mode: config.mode,
+      nowMs: now,
+    });
+
+    if (result.ok) {
+      // Stored before any caller sees the result, so a rotated refresh token is never used twice.
+      const expiresAtMs = credentialsExpiryMs(result.credentials);
+      writeCredentials(sql, {
+        sealed: await this.#seal(result.credentials),
+        expiresAtMs,
+        renewable: isRenewable(result.credentials),
+        refreshedAtMs: now,
+        countRefresh: true,
+      });
+      await updateConnectionRow(db, connection.id, {
+        credentialsExpiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null,
+        connectionConfig: JSON.stringify({ ...connectionConfig, ...result.connectionConfig }),
+        authError: null,
+        authErrorEventId: null,
+        lastFetchedAt: nowIso(),
+      });
+      await this.#scheduleAlarm();
+      return { ok: true, credentials: result.credentials, refreshed: true };
+    }
+
+    const failures = row.failures + 1;
+    const permanent = classifyRefreshFailure(result) === 'permanent';
+    const message = `Token refresh failed: ${result.message}`;
+    recordFailure(sql, {
+      failures,
+      cooldownUntilMs: permanent ? null : cooldownAfterFailure(failures, now),
+      needsReauth: permanent,
+      error: message,
+    });
+    if (permanent) {
+      const environment = await findEnvironmentById(db, ref.environmentId);
+      const eventId = await recordAuthEvent(db, ref.environmentId, {
+        from: 'pier',
+        type: 'auth',
+        operation: 'refresh',
+        connectionId: ref.connectionId,
+        providerConfigKey: integration.uniqueKey,
+        provider: integration.provider,
+        authMode: provider.definition.auth.mode,
+        environment: environment?.name ?? '',
+        success: false,
+        error: { type: result.oauthError ?? 'refresh_token_rejected', description: message },
+      });
+      await updateConnectionRow(db, connection.id, { authError: message, authErrorEventId: eventId });
+    }
+    await this.#scheduleAlarm();
+    return {
+      ok: false,
+      reason: permanent ? 'needs_reauth' : 'refresh_failed',
+      message,
+      ...(permanent ? {} : { retryAtMs: cooldownAfterFailure(failures, now) }),
+    };
+  }
+
+  async #scheduleAlarm(): Promise<void> {
+    const row = readCredentials(this.ctx.storage.sql);
+    const at = row ? nextRefreshAtMs(row, Date.now(), this.#bufferSeconds()) : null;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+
+  #bufferSeconds(): number {
+    return Number(readMeta(this.ctx.storage.sql, 'refresh_buffer_seconds') ?? DEFAULT_REFRESH_BUFFER_SECONDS);
+  }
+
+  #context(): string {
+    return `connection:${readMeta(this.ctx.storage.sql, 'name') ?? ''}:credentials`;
+  }
+
+  async #seal(credentials: ConnectionCredentials): Promise<string> {
+    return sealJson(readConfig(this.env), credentials, this.#context());
+  }
+
+  async #open(sealed: string): Promise<ConnectionCredentials> {
+    return openJson<ConnectionCredentials>(readConfig(this.env), sealed, this.#context());
+  }
+}
+
+function failureMessage(reason: string): string {
+  switch (reason) {
+    case 'needs_reauth':
+      return 'The provider rejected the refresh token; the user must reconnect';
+    case 'cooling_down':
+      return 'A recent refresh failed; retrying after a cooldown';
+    default:
+      return 'The access token expired and cannot be refreshed; the user must reconnect';
   }
 }

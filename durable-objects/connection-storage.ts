@@ -1,8 +1,24 @@
+import type { TokenState } from './token-policy.js';
+
 /**
  * SQL of the ConnectionObject, in one module. Each schema change is a new numbered step, applied
  * once, in order, inside the object's constructor (before any request reaches it).
  */
-const MIGRATIONS: readonly string[] = [`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`];
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS credentials (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     sealed TEXT NOT NULL,
+     expires_at_ms INTEGER,
+     renewable INTEGER NOT NULL,
+     last_refresh_at_ms INTEGER,
+     failures INTEGER NOT NULL DEFAULT 0,
+     cooldown_until_ms INTEGER,
+     needs_reauth INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     refresh_count INTEGER NOT NULL DEFAULT 0
+   )`,
+];
 
 export function migrate(sql: SqlStorage): number {
   sql.exec(`CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)`);
@@ -18,9 +34,73 @@ export function readMeta(sql: SqlStorage, key: string): string | undefined {
 }
 
 export function writeMeta(sql: SqlStorage, key: string, value: string): void {
+  sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value);
+}
+
+export type CredentialsRow = TokenState & { sealed: string; lastError: string | null; refreshCount: number };
+
+type RawRow = {
+  sealed: string;
+  expires_at_ms: number | null;
+  renewable: number;
+  last_refresh_at_ms: number | null;
+  failures: number;
+  cooldown_until_ms: number | null;
+  needs_reauth: number;
+  last_error: string | null;
+  refresh_count: number;
+};
+
+export function readCredentials(sql: SqlStorage): CredentialsRow | undefined {
+  const row = sql.exec<RawRow>(`SELECT * FROM credentials WHERE id = 1`).toArray()[0];
+  if (!row) return undefined;
+  return {
+    sealed: row.sealed,
+    expiresAtMs: row.expires_at_ms,
+    hasRefreshToken: row.renewable === 1,
+    lastRefreshAtMs: row.last_refresh_at_ms,
+    failures: row.failures,
+    cooldownUntilMs: row.cooldown_until_ms,
+    needsReauth: row.needs_reauth === 1,
+    lastError: row.last_error,
+    refreshCount: row.refresh_count,
+  };
+}
+
+/** Replaces the credentials and clears every failure: used on connect and after a good refresh. */
+export function writeCredentials(
+  sql: SqlStorage,
+  values: { sealed: string; expiresAtMs: number | null; renewable: boolean; refreshedAtMs: number | null; countRefresh: boolean },
+): void {
   sql.exec(
-    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-    key,
-    value,
+    `INSERT INTO credentials (id, sealed, expires_at_ms, renewable, last_refresh_at_ms, failures, cooldown_until_ms, needs_reauth, last_error, refresh_count)
+     VALUES (1, ?, ?, ?, ?, 0, NULL, 0, NULL, ?)
+     ON CONFLICT(id) DO UPDATE SET sealed = excluded.sealed, expires_at_ms = excluded.expires_at_ms,
+       renewable = excluded.renewable, last_refresh_at_ms = excluded.last_refresh_at_ms, failures = 0,
+       cooldown_until_ms = NULL, needs_reauth = 0, last_error = NULL,
+       refresh_count = credentials.refresh_count + excluded.refresh_count`,
+    values.sealed,
+    values.expiresAtMs,
+    values.renewable ? 1 : 0,
+    values.refreshedAtMs,
+    values.countRefresh ? 1 : 0,
   );
+}
+
+export function recordFailure(
+  sql: SqlStorage,
+  values: { failures: number; cooldownUntilMs: number | null; needsReauth: boolean; error: string },
+): void {
+  sql.exec(
+    `UPDATE credentials SET failures = ?, cooldown_until_ms = ?, needs_reauth = ?, last_error = ? WHERE id = 1`,
+    values.failures,
+    values.cooldownUntilMs,
+    values.needsReauth ? 1 : 0,
+    values.error,
+  );
+}
+
+export function clearAll(sql: SqlStorage): void {
+  sql.exec(`DELETE FROM credentials`);
+  sql.exec(`DELETE FROM meta`);
 }

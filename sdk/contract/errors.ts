@@ -27,6 +27,17 @@ export const ERROR_CODES = [
   'reserved_environment',
   'last_api_key',
   'invalid_credentials',
+  'unknown_connection',
+  'invalid_connect_session',
+  'integration_not_allowed',
+  'wrong_auth_mode',
+  'invalid_connection_config',
+  'missing_credentials',
+  'invalid_state',
+  'oauth_error',
+  'connection_test_failed',
+  'connection_refresh_failed',
+  'forbidden_url',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,3 +6,5 @@ export * from './openapi.js';
 export * from './provider-definition.js';
 export * from './providers.js';
 export * from './routes.js';
+export * from './connect-sessions.js';
+export * from './connections.js';

@@ -28,7 +28,16 @@ const CREDENTIAL_TYPES_BY_MODE: Record<AuthMode, readonly IntegrationCredentials
 };
 
 /** Credentials are bound to their environment, so a ciphertext copied elsewhere does not open. */
-const credentialsContext = (environment: EnvironmentRow) => `environment:${environment.uuid}:integration_credentials`;
+const credentialsContext = (environment: Pick<EnvironmentRow, 'uuid'>) => `environment:${environment.uuid}:integration_credentials`;
+
+/** The integration's own OAuth client or app credentials, decrypted; null when none were set. */
+export async function readIntegrationCredentials(
+  config: PierConfig,
+  environment: Pick<EnvironmentRow, 'uuid'>,
+  row: Pick<IntegrationRow, 'credentialsEnc'>,
+): Promise<IntegrationCredentials | null> {
+  return row.credentialsEnc ? openJson<IntegrationCredentials>(config, row.credentialsEnc, credentialsContext(environment)) : null;
+}
 
 type Scope = { db: Db; config: PierConfig; environment: EnvironmentRow };
 
@@ -112,9 +121,7 @@ export async function getIntegration(
   if (options.include.includes('webhook'))
     full.webhook_url = `${options.origin}/webhook/${scope.environment.uuid}/${encodeURIComponent(row.uniqueKey)}`;
   if (options.include.includes('credentials'))
-    full.credentials = row.credentialsEnc
-      ? await openJson<IntegrationCredentials>(scope.config, row.credentialsEnc, credentialsContext(scope.environment))
-      : null;
+    full.credentials = await readIntegrationCredentials(scope.config, scope.environment, row);
   return full;
 }
 

@@ -49,3 +49,7 @@ export async function updateIntegrationRow(
 export async function deleteIntegrationRow(db: Db, id: number): Promise<void> {
   await db.delete(integrations).where(eq(integrations.id, id));
 }
+
+export async function findIntegrationById(db: Db, id: number): Promise<IntegrationRow | undefined> {
+  return db.select().from(integrations).where(eq(integrations.id, id)).get();
+}

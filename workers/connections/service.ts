@@ -1,0 +1,344 @@
+import type { z } from 'zod';
+import type {
+  ConnectionFull,
+  ConnectionSummary,
+  importConnectionBodySchema,
+  listConnectionsQuerySchema,
+  patchConnectionBodySchema,
+} from '../../sdk/contract/connections.js';
+import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
+import { connectionStub } from '../../durable-objects/connection-name.js';
+import type { TokenOutcome } from '../../durable-objects/connection-object.js';
+import type { ConnectionCredentials } from '../auth/credentials.js';
+import { installationToken } from '../auth/renew.js';
+import type { PierConfig } from '../config.js';
+import { type Db, nowIso } from '../db/client.js';
+import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
+import { recordAuthEvent } from '../events/outbox.js';
+import { ApiError } from '../http/api-error.js';
+import { readIntegrationCredentials } from '../integrations/service.js';
+import { findIntegrationRow } from '../integrations/store.js';
+import { checkOutboundUrl } from '../net/outbound-policy.js';
+import { findProvider } from '../providers/service.js';
+import { interpolate } from '../providers/template.js';
+import * as store from './store.js';
+
+export type ConnectionScope = { db: Db; config: PierConfig; env: Env; environment: EnvironmentRow };
+
+type Resolved = { integration: IntegrationRow; provider: ProviderDefinition };
+
+/** The integration by key, with its provider definition; 404 / 400 in the documented shape. */
+export async function resolveIntegration(scope: ConnectionScope, integrationKey: string): Promise<Resolved> {
+  const integration = await findIntegrationRow(scope.db, scope.environment.id, integrationKey);
+  if (!integration) throw new ApiError('unknown_integration', 404, `No integration "${integrationKey}" in this environment`);
+  const provider = await findProvider(scope.db, scope.environment.id, integration.provider);
+  if (!provider) throw new ApiError('unknown_provider', 400, `The provider "${integration.provider}" of this integration no longer exists`);
+  return { integration, provider: provider.definition };
+}
+
+/** Validates connection-config values against the provider's declared fields (prefix stripped, pattern checked). */
+export function validateConnectionConfig(
+  provider: ProviderDefinition,
+  values: Record<string, string>,
+  options: { requireUserFields: boolean },
+): Record<string, string> {
+  const out: Record<string, string> = { ...values };
+  const problems: { code: string; path: (string | number)[]; message: string }[] = [];
+  for (const [name, field] of Object.entries(provider.connectionConfig)) {
+    let value = out[name];
+    if (value !== undefined) {
+      value = value.trim();
+      if (field.prefix && value.startsWith(field.prefix)) value = value.slice(field.prefix.length);
+      if (field.suffix && value.endsWith(field.suffix)) value = value.slice(0, -field.suffix.length);
+      out[name] = value;
+    }
+    if (value === undefined || value === '') {
+      if (field.defaultValue !== undefined) out[name] = field.defaultValue;
+      else if (options.requireUserFields && !field.optional && !field.automated)
+        problems.push({ code: 'custom', path: ['connection_config', name], message: `${field.title} is required` });
+      continue;
+    }
+    if (field.enum && !field.enum.includes(value))
+      problems.push({ code: 'custom', path: ['connection_config', name], message: `${field.title} must be one of ${field.enum.join(', ')}` });
+    else if (field.pattern && !new RegExp(field.pattern).test(value))
+      problems.push({ code: 'custom', path: ['connection_config', name], message: `${field.title} is not in the expected format` });
+  }
+  if (problems.length > 0)
+    throw new ApiError('invalid_connection_config', 400, problems[0]?.message ?? 'Invalid connection config', problems);
+  return out;
+}
+
+/**
+ * Creates or overrides a connection: the index row in D1, the credentials in the connection's
+ * object, and an `auth` event in the outbox.
+ */
+export async function saveConnection(
+  scope: ConnectionScope,
+  input: {
+    resolved: Resolved;
+    connectionId: string;
+    credentials: ConnectionCredentials;
+    connectionConfig: Record<string, string>;
+    metadata?: Record<string, unknown>;
+    tags?: Record<string, string>;
+    endUser?: Record<string, unknown> | null;
+    webhookUrlOverride?: string | null;
+  },
+): Promise<{ row: ConnectionRow; created: boolean }> {
+  const { integration, provider } = input.resolved;
+  const expiresAt = 'expires_at' in input.credentials ? (input.credentials.expires_at ?? null) : null;
+  const existing = await store.findConnectionRow(scope.db, scope.environment.id, integration.id, input.connectionId);
+  const { row, created } = await store.upsertConnectionRow(scope.db, {
+    environmentId: scope.environment.id,
+    integrationId: integration.id,
+    connectionId: input.connectionId,
+    provider: integration.provider,
+    authMode: provider.auth.mode,
+    connectionConfig: JSON.stringify(input.connectionConfig),
+    metadata: JSON.stringify(input.metadata ?? (existing ? JSON.parse(existing.metadata) : {})),
+    tags: JSON.stringify(input.tags ?? (existing ? JSON.parse(existing.tags) : {})),
+    endUser: input.endUser ? JSON.stringify(input.endUser) : (existing?.endUser ?? null),
+    webhookUrlOverride: input.webhookUrlOverride ?? existing?.webhookUrlOverride ?? null,
+    credentialsExpiresAt: expiresAt,
+    lastFetchedAt: nowIso(),
+  });
+  const stored = await connectionStub(scope.env, {
+    environmentId: scope.environment.id,
+    integrationId: integration.id,
+    connectionId: input.connectionId,
+  }).store({
+    ref: { environmentId: scope.environment.id, integrationId: integration.id, connectionId: input.connectionId },
+    environmentUuid: scope.environment.uuid,
+    credentials: input.credentials,
+    refreshBufferSeconds: 'refreshBufferSeconds' in provider.auth ? provider.auth.refreshBufferSeconds : undefined,
+  });
+  if (!stored.ok) throw new Error('connection object is bound to another connection');
+  await recordAuthEvent(scope.db, scope.environment.id, {
+    from: 'pier',
+    type: 'auth',
+    operation: created ? 'creation' : 'override',
+    connectionId: input.connectionId,
+    providerConfigKey: integration.uniqueKey,
+    provider: integration.provider,
+    authMode: provider.auth.mode,
+    environment: scope.environment.name,
+    success: true,
+    ...(Object.keys(JSON.parse(row.tags)).length > 0 ? { tags: JSON.parse(row.tags) } : {}),
+    ...(row.endUser ? { endUser: JSON.parse(row.endUser) } : {}),
+  });
+  return { row, created };
+}
+
+function errorsOf(row: ConnectionRow): ConnectionSummary['errors'] {
+  return row.authError ? [{ type: 'auth', log_id: String(row.authErrorEventId ?? '') }] : [];
+}
+
+function formatFull(row: ConnectionRow, integrationKey: string, credentials: Record<string, unknown>): ConnectionFull {
+  return {
+    id: row.id,
+    connection_id: row.connectionId,
+    provider_config_key: integrationKey,
+    provider: row.provider,
+    errors: errorsOf(row),
+    end_user: row.endUser ? JSON.parse(row.endUser) : null,
+    metadata: JSON.parse(row.metadata),
+    connection_config: JSON.parse(row.connectionConfig),
+    tags: JSON.parse(row.tags),
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    last_fetched_at: row.lastFetchedAt,
+    credentials,
+  };
+}
+
+/** Credentials as the reference API returns them (the stored shape minus internals). */
+export function publicCredentials(credentials: ConnectionCredentials): Record<string, unknown> {
+  if (credentials.type === 'OAUTH2') {
+    const { client_override: _override, ...rest } = credentials;
+    return rest;
+  }
+  if (credentials.type === 'JWT') return { type: 'JWT', token: credentials.token, expires_at: credentials.expires_at, ...credentials.fields };
+  return credentials;
+}
+
+async function requireConnection(scope: ConnectionScope, connectionId: string, integrationKey: string) {
+  const resolved = await resolveIntegration(scope, integrationKey);
+  const row = await store.findConnectionRow(scope.db, scope.environment.id, resolved.integration.id, connectionId);
+  if (!row)
+    throw new ApiError('unknown_connection', 404, `No connection "${connectionId}" for integration "${integrationKey}"`);
+  return { ...resolved, row };
+}
+
+function stubFor(scope: ConnectionScope, row: ConnectionRow) {
+  return connectionStub(scope.env, { environmentId: row.environmentId, integrationId: row.integrationId, connectionId: row.connectionId });
+}
+
+/** A connection with valid credentials; refreshes when needed or forced. 424 when they cannot be had. */
+export async function getConnection(
+  scope: ConnectionScope,
+  connectionId: string,
+  integrationKey: string,
+  options: { forceRefresh: boolean },
+): Promise<ConnectionFull> {
+  const { row } = await requireConnection(scope, connectionId, integrationKey);
+  const outcome: TokenOutcome = await stubFor(scope, row).getToken({ force: options.forceRefresh });
+  if (!outcome.ok)
+    throw new ApiError(
+      'connection_refresh_failed',
+      424,
+      outcome.message,
+      undefined,
+      outcome.retryAtMs ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) } : undefined,
+    );
+  const fresh = (await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row;
+  return formatFull(fresh, integrationKey, publicCredentials(outcome.credentials));
+}
+
+export async function listConnections(
+  scope: ConnectionScope,
+  query: z.output<typeof listConnectionsQuerySchema>,
+  tags: Record<string, string>,
+): Promise<ConnectionSummary[]> {
+  const rows = await store.listConnectionRows(scope.db, scope.environment.id, {
+    connectionId: query.connectionId,
+    search: query.search,
+    integrationKeys: query.integrationId,
+    endUserId: query.endUserId,
+    tags,
+    limit: query.limit,
+    page: query.page,
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    connection_id: row.connectionId,
+    provider: row.provider,
+    provider_config_key: row.integrationKey,
+    created: row.createdAt,
+    metadata: JSON.parse(row.metadata),
+    tags: JSON.parse(row.tags),
+    errors: errorsOf(row),
+    end_user: row.endUser ? JSON.parse(row.endUser) : null,
+  }));
+}
+
+/** `POST /connections`: imports credentials obtained elsewhere (e.g. a migration from another platform). */
+export async function importConnection(scope: ConnectionScope, body: z.output<typeof importConnectionBodySchema>): Promise<ConnectionFull> {
+  const resolved = await resolveIntegration(scope, body.provider_config_key);
+  const mode = resolved.provider.auth.mode;
+  const wanted = body.credentials.type === 'APP' ? 'APP' : body.credentials.type;
+  if (wanted !== mode)
+    throw new ApiError('wrong_auth_mode', 400, `Integration "${body.provider_config_key}" uses ${mode}; credentials of type ${wanted} do not fit`, [
+      { code: 'custom', path: ['credentials', 'type'], message: `must be ${mode}` },
+    ]);
+  const connectionConfig = validateConnectionConfig(resolved.provider, body.connection_config ?? {}, { requireUserFields: false });
+  const credentials = await credentialsFromImport(scope, resolved, body.credentials, connectionConfig);
+  const connectionId = body.connection_id ?? crypto.randomUUID();
+  const { row } = await saveConnection(scope, {
+    resolved,
+    connectionId,
+    credentials,
+    connectionConfig,
+    metadata: body.metadata,
+    tags: body.tags,
+    endUser: body.end_user ?? null,
+  });
+  return formatFull(row, resolved.integration.uniqueKey, publicCredentials(credentials));
+}
+
+async function credentialsFromImport(
+  scope: ConnectionScope,
+  resolved: Resolved,
+  input: z.output<typeof importConnectionBodySchema>['credentials'],
+  connectionConfig: Record<string, string>,
+): Promise<ConnectionCredentials> {
+  switch (input.type) {
+    case 'OAUTH2':
+      return { type: 'OAUTH2', access_token: input.access_token, refresh_token: input.refresh_token, expires_at: input.expires_at, raw: input.raw ?? {} };
+    case 'OAUTH2_CC':
+      return {
+        type: 'OAUTH2_CC',
+        token: input.token ?? '',
+        client_id: input.client_id,
+        client_secret: input.client_secret,
+        // Without a token, an expired one forces a fetch on first use.
+        expires_at: input.token ? input.expires_at : new Date(0).toISOString(),
+        raw: {},
+      };
+    case 'OAUTH1':
+      return { type: 'OAUTH1', oauth_token: input.oauth_token, oauth_token_secret: input.oauth_token_secret, raw: {} };
+    case 'API_KEY':
+      return { type: 'API_KEY', apiKey: input.apiKey };
+    case 'BASIC':
+      return { type: 'BASIC', username: input.username, password: input.password };
+    case 'NONE':
+      return { type: 'NONE' };
+    case 'APP': {
+      connectionConfig.installation_id = input.installation_id;
+      const result = await installationToken({
+        provider: resolved.provider,
+        integrationCredentials: await readIntegrationCredentials(scope.config, scope.environment, resolved.integration),
+        connectionConfig,
+        mode: scope.config.mode,
+        nowMs: Date.now(),
+      });
+      if (!result.ok) throw new ApiError('connection_test_failed', 424, `Could not get an installation token: ${result.message}`);
+      return result.credentials;
+    }
+  }
+}
+
+export async function patchConnection(
+  scope: ConnectionScope,
+  connectionId: string,
+  integrationKey: string,
+  body: z.output<typeof patchConnectionBodySchema>,
+): Promise<void> {
+  const { row } = await requireConnection(scope, connectionId, integrationKey);
+  await store.updateConnectionRow(scope.db, row.id, {
+    ...(body.tags ? { tags: JSON.stringify(body.tags) } : {}),
+    ...(body.end_user ? { endUser: JSON.stringify(body.end_user) } : {}),
+    ...(body.webhook_url_override !== undefined ? { webhookUrlOverride: body.webhook_url_override || null } : {}),
+  });
+}
+
+/** Deletes a connection: revokes the token at the provider when it supports revocation, then forgets it. */
+export async function deleteConnection(scope: ConnectionScope, connectionId: string, integrationKey: string): Promise<void> {
+  const { row, provider, integration } = await requireConnection(scope, connectionId, integrationKey);
+  const stub = stubFor(scope, row);
+  if (provider.auth.mode === 'OAUTH2' && provider.auth.revocationUrl) {
+    const outcome = await stub.getToken({});
+    const client = await readIntegrationCredentials(scope.config, scope.environment, integration);
+    if (outcome.ok && outcome.credentials.type === 'OAUTH2' && client && 'client_id' in client) {
+      const url = interpolate(provider.auth.revocationUrl, { connectionConfig: JSON.parse(row.connectionConfig) });
+      const target = url.ok ? checkOutboundUrl(url.value, scope.config.mode) : undefined;
+      if (target?.ok) {
+        // RFC 7009: best effort; deletion goes on whatever the provider answers.
+        const token = outcome.credentials.refresh_token ?? outcome.credentials.access_token;
+        await fetch(target.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, client_id: client.client_id, client_secret: client.client_secret }),
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
+      }
+    }
+  }
+  await stub.destroy();
+  await store.deleteConnectionRow(scope.db, row.id);
+}
+
+/** Replaces (`merge: false`) or merges metadata of one or more connections. */
+export async function setMetadata(
+  scope: ConnectionScope,
+  input: { connectionIds: string[]; integrationKey: string; metadata: Record<string, unknown>; merge: boolean },
+): Promise<void> {
+  const resolved = await resolveIntegration(scope, input.integrationKey);
+  const rows = await store.findConnectionsByIds(scope.db, scope.environment.id, resolved.integration.id, input.connectionIds);
+  const missing = input.connectionIds.filter((id) => !rows.some((r) => r.connectionId === id));
+  if (missing.length > 0)
+    throw new ApiError('unknown_connection', 404, `No connection ${missing.map((m) => `"${m}"`).join(', ')} for integration "${input.integrationKey}"`);
+  for (const row of rows) {
+    const metadata = input.merge ? { ...JSON.parse(row.metadata), ...input.metadata } : input.metadata;
+    await store.updateConnectionRow(scope.db, row.id, { metadata: JSON.stringify(metadata) });
+  }
+}

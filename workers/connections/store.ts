@@ -1,0 +1,112 @@
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { type Db, nowIso } from '../db/client.js';
+import { type ConnectionRow, connections, integrations } from '../db/schema.js';
+
+export type ConnectionWithIntegration = ConnectionRow & { integrationKey: string };
+
+const withKey = { connection: connections, integrationKey: integrations.uniqueKey };
+
+export async function findConnectionRow(
+  db: Db,
+  environmentId: number,
+  integrationId: number,
+  connectionId: string,
+): Promise<ConnectionRow | undefined> {
+  return db
+    .select()
+    .from(connections)
+    .where(
+      and(
+        eq(connections.environmentId, environmentId),
+        eq(connections.integrationId, integrationId),
+        eq(connections.connectionId, connectionId),
+      ),
+    )
+    .get();
+}
+
+/** Inserts or replaces a connection's index row; returns it and whether it already existed. */
+export async function upsertConnectionRow(
+  db: Db,
+  values: Omit<typeof connections.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>,
+): Promise<{ row: ConnectionRow; created: boolean }> {
+  const existing = await findConnectionRow(db, values.environmentId, values.integrationId, values.connectionId);
+  if (existing) {
+    const [row] = await db
+      .update(connections)
+      .set({ ...values, updatedAt: nowIso(), authError: null, authErrorEventId: null })
+      .where(eq(connections.id, existing.id))
+      .returning();
+    if (!row) throw new Error('update returned no row');
+    return { row, created: false };
+  }
+  const [row] = await db.insert(connections).values(values).returning();
+  if (!row) throw new Error('insert returned no row');
+  return { row, created: true };
+}
+
+export async function updateConnectionRow(
+  db: Db,
+  id: number,
+  values: Partial<Omit<ConnectionRow, 'id' | 'environmentId' | 'integrationId' | 'connectionId' | 'createdAt'>>,
+): Promise<ConnectionRow | undefined> {
+  const [row] = await db
+    .update(connections)
+    .set({ ...values, updatedAt: nowIso() })
+    .where(eq(connections.id, id))
+    .returning();
+  return row;
+}
+
+export async function deleteConnectionRow(db: Db, id: number): Promise<void> {
+  await db.delete(connections).where(eq(connections.id, id));
+}
+
+export type ConnectionFilters = {
+  connectionId?: string;
+  search?: string;
+  integrationKeys?: string[];
+  tags?: Record<string, string>;
+  endUserId?: string;
+  limit: number;
+  page: number;
+};
+
+export async function listConnectionRows(db: Db, environmentId: number, filters: ConnectionFilters): Promise<ConnectionWithIntegration[]> {
+  const conditions: SQL[] = [eq(connections.environmentId, environmentId)];
+  if (filters.connectionId) conditions.push(eq(connections.connectionId, filters.connectionId));
+  if (filters.integrationKeys?.length) conditions.push(inArray(integrations.uniqueKey, filters.integrationKeys));
+  if (filters.search) {
+    const pattern = `%${filters.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const match = or(
+      sql`${connections.connectionId} LIKE ${pattern} ESCAPE '\\'`,
+      sql`${connections.endUser} LIKE ${pattern} ESCAPE '\\'`,
+      sql`${connections.tags} LIKE ${pattern} ESCAPE '\\'`,
+    );
+    if (match) conditions.push(match);
+  }
+  for (const [key, value] of Object.entries(filters.tags ?? {}))
+    conditions.push(sql`json_extract(${connections.tags}, ${`$."${key.replace(/"/g, '')}"`}) = ${value}`);
+  if (filters.endUserId) conditions.push(sql`json_extract(${connections.endUser}, '$.id') = ${filters.endUserId}`);
+  const rows = await db
+    .select(withKey)
+    .from(connections)
+    .innerJoin(integrations, eq(connections.integrationId, integrations.id))
+    .where(and(...conditions))
+    .orderBy(desc(connections.id))
+    .limit(filters.limit)
+    .offset(filters.page * filters.limit);
+  return rows.map((r) => ({ ...r.connection, integrationKey: r.integrationKey }));
+}
+
+export async function findConnectionsByIds(db: Db, environmentId: number, integrationId: number, ids: string[]): Promise<ConnectionRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(connections)
+    .where(
+      and(eq(connections.environmentId, environmentId), eq(connections.integrationId, integrationId), inArray(connections.connectionId, ids)),
+    )
+    .orderBy(asc(connections.id));
+}
+
