@@ -4,7 +4,11 @@
  *
  * @example env.CONNECTION.idFromName(connectionObjectName({ environmentId: 1, integrationId: 7, connectionId: 'u-42' }))
  */
-export function connectionObjectName(ref: { environmentId: number; integrationId: number; connectionId: string }): string {
+export function connectionObjectName(ref: {
+  environmentId: number;
+  integrationId: number;
+  connectionId: string;
+}): string {
   return `env:${ref.environmentId}/integration:${ref.integrationId}/connection:${encodeURIComponent(ref.connectionId)}`;
 }
 

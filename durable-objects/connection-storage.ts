@@ -34,7 +34,11 @@ export function readMeta(sql: SqlStorage, key: string): string | undefined {
 }
 
 export function writeMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value);
+  sql.exec(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    key,
+    value,
+  );
 }
 
 export type CredentialsRow = TokenState & { sealed: string; lastError: string | null; refreshCount: number };
@@ -70,7 +74,13 @@ export function readCredentials(sql: SqlStorage): CredentialsRow | undefined {
 /** Replaces the credentials and clears every failure: used on connect and after a good refresh. */
 export function writeCredentials(
   sql: SqlStorage,
-  values: { sealed: string; expiresAtMs: number | null; renewable: boolean; refreshedAtMs: number | null; countRefresh: boolean },
+  values: {
+    sealed: string;
+    expiresAtMs: number | null;
+    renewable: boolean;
+    refreshedAtMs: number | null;
+    countRefresh: boolean;
+  },
 ): void {
   sql.exec(
     `INSERT INTO credentials (id, sealed, expires_at_ms, renewable, last_refresh_at_ms, failures, cooldown_until_ms, needs_reauth, last_error, refresh_count)

@@ -34,7 +34,8 @@ export function decideRefresh(state: TokenState, nowMs: number, bufferSeconds: n
   const expiring = state.expiresAtMs !== null && state.expiresAtMs - bufferSeconds * 1000 <= nowMs;
   if (!force && !expiring) return { action: 'use' };
   if (!state.hasRefreshToken) {
-    if (state.expiresAtMs !== null && state.expiresAtMs <= nowMs) return { action: 'fail', reason: 'expired_without_refresh_token' };
+    if (state.expiresAtMs !== null && state.expiresAtMs <= nowMs)
+      return { action: 'fail', reason: 'expired_without_refresh_token' };
     return { action: 'use' };
   }
   if (state.cooldownUntilMs !== null && state.cooldownUntilMs > nowMs) {
@@ -64,7 +65,12 @@ export function nextRefreshAtMs(state: TokenState, nowMs: number, bufferSeconds:
 }
 
 /** OAuth errors that no retry can fix (RFC 6749 §5.2). */
-const PERMANENT_OAUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type']);
+const PERMANENT_OAUTH_ERRORS = new Set([
+  'invalid_grant',
+  'invalid_client',
+  'unauthorized_client',
+  'unsupported_grant_type',
+]);
 
 export type RefreshFailureKind = 'permanent' | 'transient';
 

@@ -4,6 +4,9 @@ import type { AppEnv } from './app-env.js';
 import { handleError, handleNotFound } from './middleware/error-handler.js';
 import { platform } from './middleware/platform.js';
 import { requestId } from './middleware/request-id.js';
+import { authRoutes, credentialAuthRoutes } from './routes/auth.js';
+import { connectRoutes } from './routes/connect.js';
+import { connectionRoutes } from './routes/connections.js';
 import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { platformRoutes } from './routes/platform.js';
@@ -18,6 +21,10 @@ export function createApp(): Hono<AppEnv> {
     .route('/integrations', integrationRoutes)
     .route('/environments', environmentsRoutes)
     .route('/environment', environmentRoutes)
+    .route('/connect', connectRoutes)
+    .route('/connections', connectionRoutes)
+    .route('/', authRoutes)
+    .route('/', credentialAuthRoutes)
     .notFound(handleNotFound)
     .onError(handleError);
 }

@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { consumeWebhookBatch } from './queue/webhook-consumer.js';
 
+export { ConnectAttemptObject } from '../durable-objects/connect-attempt-object.js';
 export { ConnectionObject } from '../durable-objects/connection-object.js';
 export { LoaderDispatcher } from './dispatch/loader-dispatcher.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { endUserSchema, tagsSchema } from './connections.js';
 import { uniqueKeySchema } from './common.js';
+import { endUserSchema, tagsSchema } from './connections.js';
 
 const integrationDefaults = z.record(
   uniqueKeySchema,

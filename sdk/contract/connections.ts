@@ -44,7 +44,10 @@ export const importCredentialsSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('NONE') }),
 ]);
 
-const configValues = z.record(z.string().min(1).max(100), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+const configValues = z.record(
+  z.string().min(1).max(100),
+  z.union([z.string(), z.number(), z.boolean()]).transform(String),
+);
 
 export const importConnectionBodySchema = z.object({
   provider_config_key: uniqueKeySchema,
@@ -56,9 +59,12 @@ export const importConnectionBodySchema = z.object({
   end_user: endUserSchema.optional(),
 });
 
-const commaList = z
-  .string()
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 
 export const listConnectionsQuerySchema = z.object({
   connectionId: z.string().max(255).optional(),

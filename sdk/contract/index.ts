@@ -1,4 +1,6 @@
 export * from './common.js';
+export * from './connect-sessions.js';
+export * from './connections.js';
 export * from './environments.js';
 export * from './errors.js';
 export * from './integrations.js';
@@ -6,5 +8,3 @@ export * from './openapi.js';
 export * from './provider-definition.js';
 export * from './providers.js';
 export * from './routes.js';
-export * from './connect-sessions.js';
-export * from './connections.js';

@@ -19,7 +19,12 @@ export type OAuth2ClientCredentials = {
   client_secret: string;
   raw: Record<string, unknown>;
 };
-export type OAuth1Credentials = { type: 'OAUTH1'; oauth_token: string; oauth_token_secret: string; raw: Record<string, unknown> };
+export type OAuth1Credentials = {
+  type: 'OAUTH1';
+  oauth_token: string;
+  oauth_token_secret: string;
+  raw: Record<string, unknown>;
+};
 export type ApiKeyCredentials = { type: 'API_KEY'; apiKey: string };
 export type BasicCredentials = { type: 'BASIC'; username: string; password: string };
 export type AppCredentials = { type: 'APP'; access_token: string; expires_at?: string; raw: Record<string, unknown> };

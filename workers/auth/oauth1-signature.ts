@@ -12,7 +12,10 @@ export type OAuth1SignatureMethod = 'HMAC-SHA1' | 'RSA-SHA1' | 'PLAINTEXT';
 /** §3.4.1: METHOD & base URI & normalized parameters (query, form body and oauth_* except the signature). */
 export function signatureBaseString(method: string, url: string, params: [string, string][]): string {
   const u = new URL(url);
-  const port = u.port && !((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) ? `:${u.port}` : '';
+  const port =
+    u.port && !((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443'))
+      ? `:${u.port}`
+      : '';
   const baseUri = `${u.protocol}//${u.hostname.toLowerCase()}${port}${u.pathname}`;
   const all: [string, string][] = [...params];
   for (const [k, v] of u.searchParams) all.push([k, v]);
@@ -41,15 +44,32 @@ function pemToDer(pem: string): ArrayBuffer {
  *
  * @example await sign('HMAC-SHA1', base, 'kd94hf93k423kf44', 'pfkkdhi9sl3r4s00')
  */
-export async function sign(method: OAuth1SignatureMethod, baseString: string, consumerSecret: string, tokenSecret = ''): Promise<string> {
+export async function sign(
+  method: OAuth1SignatureMethod,
+  baseString: string,
+  consumerSecret: string,
+  tokenSecret = '',
+): Promise<string> {
   const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
   if (method === 'PLAINTEXT') return key;
   const data = new TextEncoder().encode(baseString);
   if (method === 'HMAC-SHA1') {
-    const hmacKey = await crypto.subtle.importKey('raw', new TextEncoder().encode(key), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+    const hmacKey = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(key),
+      { name: 'HMAC', hash: 'SHA-1' },
+      false,
+      ['sign'],
+    );
     return toBase64(await crypto.subtle.sign('HMAC', hmacKey, data));
   }
-  const rsaKey = await crypto.subtle.importKey('pkcs8', pemToDer(consumerSecret), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' }, false, ['sign']);
+  const rsaKey = await crypto.subtle.importKey(
+    'pkcs8',
+    pemToDer(consumerSecret),
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' },
+    false,
+    ['sign'],
+  );
   return toBase64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', rsaKey, data));
 }
 

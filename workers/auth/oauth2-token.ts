@@ -69,7 +69,8 @@ export async function requestToken(request: TokenRequest): Promise<TokenEndpoint
   const text = await response.text();
   const parsed = parseBody(text, response.headers.get('content-type'));
   // Some providers (Slack, older GitHub) answer errors with 200 and `error` or `ok: false`.
-  const oauthError = typeof parsed.error === 'string' ? parsed.error : parsed.ok === false ? 'provider_error' : undefined;
+  const oauthError =
+    typeof parsed.error === 'string' ? parsed.error : parsed.ok === false ? 'provider_error' : undefined;
   if (!response.ok || oauthError) {
     return {
       ok: false,
@@ -100,12 +101,17 @@ function parseBody(text: string, contentType: string | null): Record<string, unk
 function pick(body: Record<string, unknown>, path: string | undefined): Record<string, unknown> {
   if (!path) return body;
   let value: unknown = body;
-  for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : body;
 }
 
 /** An absolute expiry from `expires_in`, in seconds unless the provider declares milliseconds. */
-export function expiresAtFrom(body: Record<string, unknown>, unit: 'seconds' | 'milliseconds', nowMs: number): string | undefined {
+export function expiresAtFrom(
+  body: Record<string, unknown>,
+  unit: 'seconds' | 'milliseconds',
+  nowMs: number,
+): string | undefined {
   const raw = body.expires_in ?? body.expires;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n) || n <= 0) return undefined;
@@ -125,7 +131,8 @@ export function toOAuth2Credentials(
   const token = pick(body, auth.tokenResponsePath);
   const accessToken = token.access_token;
   if (typeof accessToken !== 'string' || accessToken === '') return undefined;
-  const refreshToken = typeof token.refresh_token === 'string' && token.refresh_token ? token.refresh_token : previousRefreshToken;
+  const refreshToken =
+    typeof token.refresh_token === 'string' && token.refresh_token ? token.refresh_token : previousRefreshToken;
   const expiresAt = expiresAtFrom(token, auth.expiresInUnit, nowMs);
   return {
     type: 'OAUTH2',
@@ -137,11 +144,15 @@ export function toOAuth2Credentials(
 }
 
 /** Values of the token response that the provider wants in the connection config (e.g. `instance_url`). */
-export function tokenResponseMetadata(body: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
+export function tokenResponseMetadata(
+  body: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of fields) {
     let value: unknown = body;
-    for (const key of field.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    for (const key of field.split('.'))
+      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
     if (typeof value === 'string' || typeof value === 'number') out[field] = String(value);
   }
   return out;

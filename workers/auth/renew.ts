@@ -4,7 +4,13 @@ import type { ProviderDefinition } from '../../sdk/contract/provider-definition.
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { interpolate } from '../providers/template.js';
 import type { AppCredentials, ConnectionCredentials, JwtCredentials, OAuth2ClientCredentials } from './credentials.js';
-import { expiresAtFrom, requestToken, type TokenEndpointFailure, toOAuth2Credentials, tokenResponseMetadata } from './oauth2-token.js';
+import {
+  expiresAtFrom,
+  requestToken,
+  type TokenEndpointFailure,
+  tokenResponseMetadata,
+  toOAuth2Credentials,
+} from './oauth2-token.js';
 
 /**
  * Gets fresh credentials without the user: refresh-token grant, a new client-credentials token,
@@ -52,10 +58,18 @@ export async function renewCredentials(input: RenewInput): Promise<RenewResult> 
       const next = toOAuth2Credentials(result.body, auth, input.nowMs, credentials.refresh_token);
       if (!next) return fail('token response had no access_token');
       if (credentials.client_override) next.client_override = credentials.client_override;
-      return { ok: true, credentials: next, connectionConfig: tokenResponseMetadata(result.body, auth.tokenResponseMetadata) };
+      return {
+        ok: true,
+        credentials: next,
+        connectionConfig: tokenResponseMetadata(result.body, auth.tokenResponseMetadata),
+      };
     }
     case 'OAUTH2_CC':
-      return clientCredentialsToken({ ...input, clientId: credentials.client_id, clientSecret: credentials.client_secret });
+      return clientCredentialsToken({
+        ...input,
+        clientId: credentials.client_id,
+        clientSecret: credentials.client_secret,
+      });
     case 'APP':
       return installationToken(input);
     case 'JWT':
@@ -65,7 +79,9 @@ export async function renewCredentials(input: RenewInput): Promise<RenewResult> 
   }
 }
 
-function oauthClient(credentials: IntegrationCredentials | null): { client_id: string; client_secret: string } | undefined {
+function oauthClient(
+  credentials: IntegrationCredentials | null,
+): { client_id: string; client_secret: string } | undefined {
   if (!credentials || !('client_id' in credentials)) return undefined;
   return { client_id: credentials.client_id, client_secret: credentials.client_secret };
 }
@@ -158,8 +174,9 @@ export async function installationToken(input: Omit<RenewInput, 'credentials'>):
 /** Converts a PKCS#1 (`BEGIN RSA PRIVATE KEY`, as GitHub issues) key to PKCS#8, which WebCrypto imports. */
 export function toPkcs8Pem(pem: string): string {
   if (!pem.includes('BEGIN RSA PRIVATE KEY')) return pem;
-  const der = Uint8Array.from(atob(pem.replace(/-----(BEGIN|END) RSA PRIVATE KEY-----/g, '').replace(/\s+/g, '')), (c) =>
-    c.charCodeAt(0),
+  const der = Uint8Array.from(
+    atob(pem.replace(/-----(BEGIN|END) RSA PRIVATE KEY-----/g, '').replace(/\s+/g, '')),
+    (c) => c.charCodeAt(0),
   );
   // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier rsaEncryption, OCTET STRING pkcs1 }
   const algorithm = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
@@ -180,7 +197,10 @@ function derLength(length: number): number[] {
 }
 
 /** Signs the JWT a JWT-mode provider expects, from the credentials the user entered. */
-export async function signProviderJwt(input: Omit<RenewInput, 'credentials'>, fields: Record<string, string>): Promise<RenewResult> {
+export async function signProviderJwt(
+  input: Omit<RenewInput, 'credentials'>,
+  fields: Record<string, string>,
+): Promise<RenewResult> {
   const auth = input.provider.auth;
   if (auth.mode !== 'JWT') return fail(`provider auth mode ${auth.mode} is not JWT`);
   const vars = { credentials: fields, connectionConfig: input.connectionConfig };

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { connectionStub } from '../../durable-objects/connection-name.js';
+import type { TokenOutcome } from '../../durable-objects/connection-object.js';
 import type {
   ConnectionFull,
   ConnectionSummary,
@@ -7,8 +9,6 @@ import type {
   patchConnectionBodySchema,
 } from '../../sdk/contract/connections.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
-import { connectionStub } from '../../durable-objects/connection-name.js';
-import type { TokenOutcome } from '../../durable-objects/connection-object.js';
 import type { ConnectionCredentials } from '../auth/credentials.js';
 import { installationToken } from '../auth/renew.js';
 import type { PierConfig } from '../config.js';
@@ -30,9 +30,15 @@ type Resolved = { integration: IntegrationRow; provider: ProviderDefinition };
 /** The integration by key, with its provider definition; 404 / 400 in the documented shape. */
 export async function resolveIntegration(scope: ConnectionScope, integrationKey: string): Promise<Resolved> {
   const integration = await findIntegrationRow(scope.db, scope.environment.id, integrationKey);
-  if (!integration) throw new ApiError('unknown_integration', 404, `No integration "${integrationKey}" in this environment`);
+  if (!integration)
+    throw new ApiError('unknown_integration', 404, `No integration "${integrationKey}" in this environment`);
   const provider = await findProvider(scope.db, scope.environment.id, integration.provider);
-  if (!provider) throw new ApiError('unknown_provider', 400, `The provider "${integration.provider}" of this integration no longer exists`);
+  if (!provider)
+    throw new ApiError(
+      'unknown_provider',
+      400,
+      `The provider "${integration.provider}" of this integration no longer exists`,
+    );
   return { integration, provider: provider.definition };
 }
 
@@ -59,9 +65,17 @@ export function validateConnectionConfig(
       continue;
     }
     if (field.enum && !field.enum.includes(value))
-      problems.push({ code: 'custom', path: ['connection_config', name], message: `${field.title} must be one of ${field.enum.join(', ')}` });
+      problems.push({
+        code: 'custom',
+        path: ['connection_config', name],
+        message: `${field.title} must be one of ${field.enum.join(', ')}`,
+      });
     else if (field.pattern && !new RegExp(field.pattern).test(value))
-      problems.push({ code: 'custom', path: ['connection_config', name], message: `${field.title} is not in the expected format` });
+      problems.push({
+        code: 'custom',
+        path: ['connection_config', name],
+        message: `${field.title} is not in the expected format`,
+      });
   }
   if (problems.length > 0)
     throw new ApiError('invalid_connection_config', 400, problems[0]?.message ?? 'Invalid connection config', problems);
@@ -157,7 +171,8 @@ export function publicCredentials(credentials: ConnectionCredentials): Record<st
     const { client_override: _override, ...rest } = credentials;
     return rest;
   }
-  if (credentials.type === 'JWT') return { type: 'JWT', token: credentials.token, expires_at: credentials.expires_at, ...credentials.fields };
+  if (credentials.type === 'JWT')
+    return { type: 'JWT', token: credentials.token, expires_at: credentials.expires_at, ...credentials.fields };
   return credentials;
 }
 
@@ -165,12 +180,20 @@ async function requireConnection(scope: ConnectionScope, connectionId: string, i
   const resolved = await resolveIntegration(scope, integrationKey);
   const row = await store.findConnectionRow(scope.db, scope.environment.id, resolved.integration.id, connectionId);
   if (!row)
-    throw new ApiError('unknown_connection', 404, `No connection "${connectionId}" for integration "${integrationKey}"`);
+    throw new ApiError(
+      'unknown_connection',
+      404,
+      `No connection "${connectionId}" for integration "${integrationKey}"`,
+    );
   return { ...resolved, row };
 }
 
 function stubFor(scope: ConnectionScope, row: ConnectionRow) {
-  return connectionStub(scope.env, { environmentId: row.environmentId, integrationId: row.integrationId, connectionId: row.connectionId });
+  return connectionStub(scope.env, {
+    environmentId: row.environmentId,
+    integrationId: row.integrationId,
+    connectionId: row.connectionId,
+  });
 }
 
 /** A connection with valid credentials; refreshes when needed or forced. 424 when they cannot be had. */
@@ -188,7 +211,9 @@ export async function getConnection(
       424,
       outcome.message,
       undefined,
-      outcome.retryAtMs ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) } : undefined,
+      outcome.retryAtMs
+        ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) }
+        : undefined,
     );
   const fresh = (await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row;
   return formatFull(fresh, integrationKey, publicCredentials(outcome.credentials));
@@ -222,15 +247,23 @@ export async function listConnections(
 }
 
 /** `POST /connections`: imports credentials obtained elsewhere (e.g. a migration from another platform). */
-export async function importConnection(scope: ConnectionScope, body: z.output<typeof importConnectionBodySchema>): Promise<ConnectionFull> {
+export async function importConnection(
+  scope: ConnectionScope,
+  body: z.output<typeof importConnectionBodySchema>,
+): Promise<ConnectionFull> {
   const resolved = await resolveIntegration(scope, body.provider_config_key);
   const mode = resolved.provider.auth.mode;
   const wanted = body.credentials.type === 'APP' ? 'APP' : body.credentials.type;
   if (wanted !== mode)
-    throw new ApiError('wrong_auth_mode', 400, `Integration "${body.provider_config_key}" uses ${mode}; credentials of type ${wanted} do not fit`, [
-      { code: 'custom', path: ['credentials', 'type'], message: `must be ${mode}` },
-    ]);
-  const connectionConfig = validateConnectionConfig(resolved.provider, body.connection_config ?? {}, { requireUserFields: false });
+    throw new ApiError(
+      'wrong_auth_mode',
+      400,
+      `Integration "${body.provider_config_key}" uses ${mode}; credentials of type ${wanted} do not fit`,
+      [{ code: 'custom', path: ['credentials', 'type'], message: `must be ${mode}` }],
+    );
+  const connectionConfig = validateConnectionConfig(resolved.provider, body.connection_config ?? {}, {
+    requireUserFields: false,
+  });
   const credentials = await credentialsFromImport(scope, resolved, body.credentials, connectionConfig);
   const connectionId = body.connection_id ?? crypto.randomUUID();
   const { row } = await saveConnection(scope, {
@@ -253,7 +286,13 @@ async function credentialsFromImport(
 ): Promise<ConnectionCredentials> {
   switch (input.type) {
     case 'OAUTH2':
-      return { type: 'OAUTH2', access_token: input.access_token, refresh_token: input.refresh_token, expires_at: input.expires_at, raw: input.raw ?? {} };
+      return {
+        type: 'OAUTH2',
+        access_token: input.access_token,
+        refresh_token: input.refresh_token,
+        expires_at: input.expires_at,
+        raw: input.raw ?? {},
+      };
     case 'OAUTH2_CC':
       return {
         type: 'OAUTH2_CC',
@@ -281,7 +320,8 @@ async function credentialsFromImport(
         mode: scope.config.mode,
         nowMs: Date.now(),
       });
-      if (!result.ok) throw new ApiError('connection_test_failed', 424, `Could not get an installation token: ${result.message}`);
+      if (!result.ok)
+        throw new ApiError('connection_test_failed', 424, `Could not get an installation token: ${result.message}`);
       return result.credentials;
     }
   }
@@ -302,7 +342,11 @@ export async function patchConnection(
 }
 
 /** Deletes a connection: revokes the token at the provider when it supports revocation, then forgets it. */
-export async function deleteConnection(scope: ConnectionScope, connectionId: string, integrationKey: string): Promise<void> {
+export async function deleteConnection(
+  scope: ConnectionScope,
+  connectionId: string,
+  integrationKey: string,
+): Promise<void> {
   const { row, provider, integration } = await requireConnection(scope, connectionId, integrationKey);
   const stub = stubFor(scope, row);
   if (provider.auth.mode === 'OAUTH2' && provider.auth.revocationUrl) {
@@ -333,10 +377,19 @@ export async function setMetadata(
   input: { connectionIds: string[]; integrationKey: string; metadata: Record<string, unknown>; merge: boolean },
 ): Promise<void> {
   const resolved = await resolveIntegration(scope, input.integrationKey);
-  const rows = await store.findConnectionsByIds(scope.db, scope.environment.id, resolved.integration.id, input.connectionIds);
+  const rows = await store.findConnectionsByIds(
+    scope.db,
+    scope.environment.id,
+    resolved.integration.id,
+    input.connectionIds,
+  );
   const missing = input.connectionIds.filter((id) => !rows.some((r) => r.connectionId === id));
   if (missing.length > 0)
-    throw new ApiError('unknown_connection', 404, `No connection ${missing.map((m) => `"${m}"`).join(', ')} for integration "${input.integrationKey}"`);
+    throw new ApiError(
+      'unknown_connection',
+      404,
+      `No connection ${missing.map((m) => `"${m}"`).join(', ')} for integration "${input.integrationKey}"`,
+    );
   for (const row of rows) {
     const metadata = input.merge ? { ...JSON.parse(row.metadata), ...input.metadata } : input.metadata;
     await store.updateConnectionRow(scope.db, row.id, { metadata: JSON.stringify(metadata) });

@@ -72,7 +72,11 @@ export type ConnectionFilters = {
   page: number;
 };
 
-export async function listConnectionRows(db: Db, environmentId: number, filters: ConnectionFilters): Promise<ConnectionWithIntegration[]> {
+export async function listConnectionRows(
+  db: Db,
+  environmentId: number,
+  filters: ConnectionFilters,
+): Promise<ConnectionWithIntegration[]> {
   const conditions: SQL[] = [eq(connections.environmentId, environmentId)];
   if (filters.connectionId) conditions.push(eq(connections.connectionId, filters.connectionId));
   if (filters.integrationKeys?.length) conditions.push(inArray(integrations.uniqueKey, filters.integrationKeys));
@@ -99,14 +103,22 @@ export async function listConnectionRows(db: Db, environmentId: number, filters:
   return rows.map((r) => ({ ...r.connection, integrationKey: r.integrationKey }));
 }
 
-export async function findConnectionsByIds(db: Db, environmentId: number, integrationId: number, ids: string[]): Promise<ConnectionRow[]> {
+export async function findConnectionsByIds(
+  db: Db,
+  environmentId: number,
+  integrationId: number,
+  ids: string[],
+): Promise<ConnectionRow[]> {
   if (ids.length === 0) return [];
   return db
     .select()
     .from(connections)
     .where(
-      and(eq(connections.environmentId, environmentId), eq(connections.integrationId, integrationId), inArray(connections.connectionId, ids)),
+      and(
+        eq(connections.environmentId, environmentId),
+        eq(connections.integrationId, integrationId),
+        inArray(connections.connectionId, ids),
+      ),
     )
     .orderBy(asc(connections.id));
 }
-

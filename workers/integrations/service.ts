@@ -28,7 +28,8 @@ const CREDENTIAL_TYPES_BY_MODE: Record<AuthMode, readonly IntegrationCredentials
 };
 
 /** Credentials are bound to their environment, so a ciphertext copied elsewhere does not open. */
-const credentialsContext = (environment: Pick<EnvironmentRow, 'uuid'>) => `environment:${environment.uuid}:integration_credentials`;
+const credentialsContext = (environment: Pick<EnvironmentRow, 'uuid'>) =>
+  `environment:${environment.uuid}:integration_credentials`;
 
 /** The integration's own OAuth client or app credentials, decrypted; null when none were set. */
 export async function readIntegrationCredentials(
@@ -36,7 +37,9 @@ export async function readIntegrationCredentials(
   environment: Pick<EnvironmentRow, 'uuid'>,
   row: Pick<IntegrationRow, 'credentialsEnc'>,
 ): Promise<IntegrationCredentials | null> {
-  return row.credentialsEnc ? openJson<IntegrationCredentials>(config, row.credentialsEnc, credentialsContext(environment)) : null;
+  return row.credentialsEnc
+    ? openJson<IntegrationCredentials>(config, row.credentialsEnc, credentialsContext(environment))
+    : null;
 }
 
 type Scope = { db: Db; config: PierConfig; environment: EnvironmentRow };

@@ -4,7 +4,9 @@
  * production only public http(s) hosts are.
  */
 
-export type OutboundCheck = { ok: true; url: URL } | { ok: false; reason: 'invalid_url' | 'unsupported_scheme' | 'private_address' };
+export type OutboundCheck =
+  | { ok: true; url: URL }
+  | { ok: false; reason: 'invalid_url' | 'unsupported_scheme' | 'private_address' };
 
 const BLOCKED_HOSTNAMES = new Set(['localhost', 'metadata.google.internal', 'metadata', 'instance-data']);
 

@@ -19,7 +19,8 @@ const PLACEHOLDER = /\$\{\s*([A-Za-z0-9_.-]+)\s*\}/g;
 function lookup(vars: TemplateVars, path: string): string | undefined {
   const [head, ...rest] = path.split('.');
   let value: unknown = head ? (vars as Record<string, unknown>)[head] : undefined;
-  for (const key of rest) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of rest)
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
@@ -42,7 +43,10 @@ export function interpolate(template: string, vars: TemplateVars): TemplateResul
 }
 
 /** Interpolates every value of a map; fails with all missing placeholders. */
-export function interpolateAll(templates: Record<string, string>, vars: TemplateVars): { ok: true; value: Record<string, string> } | { ok: false; missing: string[] } {
+export function interpolateAll(
+  templates: Record<string, string>,
+  vars: TemplateVars,
+): { ok: true; value: Record<string, string> } | { ok: false; missing: string[] } {
   const out: Record<string, string> = {};
   const missing: string[] = [];
   for (const [key, template] of Object.entries(templates)) {

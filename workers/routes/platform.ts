@@ -2,13 +2,36 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { buildOpenApiDocument } from '../../sdk/contract/openapi.js';
 import type { AppEnv } from '../app-env.js';
+import { isAttemptId } from '../connect/attempt.js';
+import { FRONTEND_SDK_JS } from '../connect-ui/generated/bundles.js';
 import { PIER_VERSION } from '../version.js';
 
 export const platformRoutes = new Hono<AppEnv>()
+  // The frontend SDK opens its WebSocket at the root; each connect attempt gets its own object.
+  .get('/', async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')
+      return c.json({ name: 'pier', version: PIER_VERSION, docs: '/openapi.json' });
+    const resume = c.req.query('ws_client_id');
+    let id: DurableObjectId | undefined;
+    try {
+      id = isAttemptId(resume) ? c.env.CONNECT_ATTEMPT.idFromString(resume) : undefined;
+    } catch {
+      id = undefined; // not an id of this namespace: start a fresh attempt
+    }
+    return c.env.CONNECT_ATTEMPT.get(id ?? c.env.CONNECT_ATTEMPT.newUniqueId()).fetch(c.req.raw);
+  })
   // Ready means: config valid (checked by the platform middleware) and D1 answering.
   .get('/health', async (c) => {
     await c.get('db').run(sql`select 1`);
     return c.json({ status: 'ok' as const });
+  })
+  // The frontend SDK as an ES module, for apps that load it straight from their Pier host.
+  .get('/sdk/frontend.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(FRONTEND_SDK_JS);
   })
   .get('/openapi.json', (c) =>
     c.json(buildOpenApiDocument({ serverUrl: new URL(c.req.url).origin, version: PIER_VERSION })),

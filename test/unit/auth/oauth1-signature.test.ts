@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationHeader, percentEncode, sign, signatureBaseString } from '../../../workers/auth/oauth1-signature.js';
+import {
+  authorizationHeader,
+  percentEncode,
+  sign,
+  signatureBaseString,
+} from '../../../workers/auth/oauth1-signature.js';
 
 describe('OAuth 1.0a signatures', () => {
   it('matches RFC 5849 §1.2 (request for temporary credentials, HMAC-SHA1)', async () => {
@@ -59,7 +64,12 @@ describe('OAuth 1.0a signatures', () => {
       ['oauth_version', '1.0'],
     ]);
     expect(
-      await sign('HMAC-SHA1', base, 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE'),
+      await sign(
+        'HMAC-SHA1',
+        base,
+        'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+        'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+      ),
     ).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
   });
 
@@ -77,7 +87,12 @@ describe('OAuth 1.0a signatures', () => {
     const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', pair.privateKey)).toString('base64');
     const pem = `-----BEGIN PRIVATE KEY-----\n${der}\n-----END PRIVATE KEY-----`;
     const signature = await sign('RSA-SHA1', 'base-string', pem);
-    const ok = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', pair.publicKey, Buffer.from(signature, 'base64'), new TextEncoder().encode('base-string'));
+    const ok = await crypto.subtle.verify(
+      'RSASSA-PKCS1-v1_5',
+      pair.publicKey,
+      Buffer.from(signature, 'base64'),
+      new TextEncoder().encode('base-string'),
+    );
     expect(ok).toBe(true);
   });
 });

@@ -27,7 +27,9 @@ describe('token policy', () => {
   });
 
   it('never refreshes a token that cannot be refreshed', () => {
-    expect(decideRefresh({ ...base, hasRefreshToken: false, expiresAtMs: now + 1000 }, now, 900)).toEqual({ action: 'use' });
+    expect(decideRefresh({ ...base, hasRefreshToken: false, expiresAtMs: now + 1000 }, now, 900)).toEqual({
+      action: 'use',
+    });
     expect(decideRefresh({ ...base, hasRefreshToken: false, expiresAtMs: now - 1 }, now, 900)).toEqual({
       action: 'fail',
       reason: 'expired_without_refresh_token',
@@ -63,7 +65,9 @@ describe('token policy', () => {
     expect(nextRefreshAtMs({ ...base, hasRefreshToken: false }, now, 900)).toBeNull();
     expect(nextRefreshAtMs({ ...base, needsReauth: true }, now, 900)).toBeNull();
     expect(nextRefreshAtMs({ ...base, expiresAtMs: now + 1000 }, now, 900)).toBe(now);
-    expect(nextRefreshAtMs({ ...base, expiresAtMs: now + 1000, cooldownUntilMs: now + 30_000 }, now, 900)).toBe(now + 30_000);
+    expect(nextRefreshAtMs({ ...base, expiresAtMs: now + 1000, cooldownUntilMs: now + 30_000 }, now, 900)).toBe(
+      now + 30_000,
+    );
   });
 
   it('treats rejected grants as permanent and server trouble as transient', () => {

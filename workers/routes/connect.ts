@@ -1,0 +1,49 @@
+import { type Context, Hono } from 'hono';
+import { createConnectSessionBodySchema, reconnectSessionBodySchema } from '../../sdk/contract/connect-sessions.js';
+import type { AppEnv } from '../app-env.js';
+import { newNonce, pageCsp } from '../connect/pages.js';
+import {
+  createConnectSession,
+  createReconnectSession,
+  deleteConnectSession,
+  describeConnectSession,
+  findConnectSession,
+} from '../connect/sessions.js';
+import { connectUiPage } from '../connect-ui/page.js';
+import { readJsonBody } from '../http/validate.js';
+import { browserCors } from '../middleware/cors.js';
+import { requireSecretKey } from '../middleware/secret-key.js';
+
+const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
+const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+
+function serveConnectUi(c: Context<AppEnv>): Response {
+  const nonce = newNonce();
+  c.header('Content-Security-Policy', `${pageCsp(nonce)}; frame-ancestors *`);
+  c.header('X-Frame-Options', '');
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  return c.html(connectUiPage(nonce));
+}
+
+export const connectRoutes = new Hono<AppEnv>()
+  .post('/sessions', requireSecretKey, async (c) => {
+    const body = await readJsonBody(c, createConnectSessionBodySchema);
+    return c.json({ data: await createConnectSession(c.get('db'), c.get('environment'), body, origin(c)) }, 201);
+  })
+  .post('/sessions/reconnect', requireSecretKey, async (c) => {
+    const body = await readJsonBody(c, reconnectSessionBodySchema);
+    return c.json({ data: await createReconnectSession(c.get('db'), c.get('environment'), body, origin(c)) }, 201);
+  })
+  .use('/session', browserCors)
+  .get('/session', async (c) => {
+    const session = await findConnectSession(c.get('db'), bearer(c));
+    return c.json({ data: await describeConnectSession(c.get('db'), session) });
+  })
+  .delete('/session', async (c) => {
+    const session = await findConnectSession(c.get('db'), bearer(c));
+    await deleteConnectSession(c.get('db'), session);
+    return c.body(null, 204);
+  })
+  // The Connect UI: opened by link (`connect_link`) or embedded in an iframe by the frontend SDK.
+  .get('/', serveConnectUi);
