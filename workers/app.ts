@@ -5,7 +5,7 @@ import { handleError, handleNotFound } from './middleware/error-handler.js';
 import { platform } from './middleware/platform.js';
 import { requestId } from './middleware/request-id.js';
 import { authRoutes, credentialAuthRoutes } from './routes/auth.js';
-import { connectRoutes } from './routes/connect.js';
+import { connectRoutes, serveConnectUi } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -21,6 +21,7 @@ export function createApp(): Hono<AppEnv> {
     .route('/integrations', integrationRoutes)
     .route('/environments', environmentsRoutes)
     .route('/environment', environmentRoutes)
+    .get('/connect/', serveConnectUi)
     .route('/connect', connectRoutes)
     .route('/connections', connectionRoutes)
     .route('/', authRoutes)

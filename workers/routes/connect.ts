@@ -17,7 +17,7 @@ import { requireSecretKey } from '../middleware/secret-key.js';
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
-function serveConnectUi(c: Context<AppEnv>): Response {
+export function serveConnectUi(c: Context<AppEnv>): Response {
   const nonce = newNonce();
   c.header('Content-Security-Policy', `${pageCsp(nonce)}; frame-ancestors *`);
   c.header('X-Frame-Options', '');

@@ -18,7 +18,13 @@ export const platformRoutes = new Hono<AppEnv>()
     } catch {
       id = undefined; // not an id of this namespace: start a fresh attempt
     }
-    return c.env.CONNECT_ATTEMPT.get(id ?? c.env.CONNECT_ATTEMPT.newUniqueId()).fetch(c.req.raw);
+    const upgraded = await c.env.CONNECT_ATTEMPT.get(id ?? c.env.CONNECT_ATTEMPT.newUniqueId()).fetch(c.req.raw);
+    // A fresh response: middleware adds headers, and the object's response is immutable.
+    return new Response(null, {
+      status: upgraded.status,
+      webSocket: upgraded.webSocket,
+      headers: new Headers(upgraded.headers),
+    });
   })
   // Ready means: config valid (checked by the platform middleware) and D1 answering.
   .get('/health', async (c) => {
