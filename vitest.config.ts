@@ -24,6 +24,7 @@ export default defineConfig(async () => {
             name: 'integration',
             include: ['test/integration/**/*.test.ts'],
             setupFiles: ['./test/integration/setup/apply-migrations.ts'],
+            globalSetup: ['./test/integration/setup/global-oauth.ts'],
           },
         },
         {

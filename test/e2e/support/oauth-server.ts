@@ -45,7 +45,7 @@ export async function startOAuthServer(options: {
     rotateRefreshToken: () => true,
     ttl: { AccessToken: ttl, ClientCredentials: ttl, RefreshToken: 3600, Session: 3600, Grant: 3600, Interaction: 600 },
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
-    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
     cookies: { keys: ['test-cookie-key'] },
   });
   provider.proxy = false;
@@ -53,7 +53,26 @@ export async function startOAuthServer(options: {
   let failures = { count: 0, status: 500 };
   const callback = provider.callback();
 
+  let self: OAuthServer | undefined;
   const server: Server = createServer(async (req, res) => {
+    // Test-only helpers, for tests that run where they cannot reach this object (inside workerd).
+    if (req.url === '/__test/token-requests') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(tokenRequests));
+      return;
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/__test/tokens') && self) {
+      const redirect = new URL(req.url, url).searchParams.get('redirect_uri') ?? options.redirectUris[0] ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(await obtainTokens(self, redirect)));
+      return;
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/__test/fail')) {
+      const q = new URL(req.url, url).searchParams;
+      failures = { count: Number(q.get('count') ?? 1), status: Number(q.get('status') ?? 500) };
+      res.writeHead(204).end();
+      return;
+    }
     if (req.method === 'POST' && req.url?.startsWith('/token')) {
       const body = await readBody(req);
       const params = new URLSearchParams(body);
@@ -81,7 +100,7 @@ export async function startOAuthServer(options: {
     callback(req, res);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
+  self = {
     url,
     clientId,
     clientSecret,
@@ -91,6 +110,7 @@ export async function startOAuthServer(options: {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return self;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -102,4 +122,84 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(text));
     req.on('error', reject);
   });
+}
+
+/**
+ * Runs the authorization-code flow (with PKCE) without a browser, logging in through the server's
+ * own interaction forms, and returns the token response. For tests and benchmarks that need a real
+ * refresh token but do not test the browser part.
+ */
+export async function obtainTokens(
+  server: OAuthServer,
+  redirectUri: string,
+): Promise<{ access_token: string; refresh_token: string }> {
+  const verifier = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+  const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString(
+    'base64url',
+  );
+  const jar = new Map<string, string>();
+  const remember = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = (pair ?? '').split('=');
+      if (name) jar.set(name.trim(), value.join('='));
+    }
+  };
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const go = async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers ?? {}), cookie: cookieHeader() },
+    });
+    remember(response);
+    return response;
+  };
+  const auth = new URL(`${server.url}/auth`);
+  for (const [k, v] of Object.entries({
+    client_id: server.clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid offline_access api:read',
+    prompt: 'consent',
+    state: 'state-1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }))
+    auth.searchParams.set(k, v);
+  let response = await go(auth.toString());
+  for (let hops = 0; hops < 12; hops++) {
+    const location = response.headers.get('location');
+    if (location?.startsWith(redirectUri)) {
+      const code = new URL(location).searchParams.get('code');
+      if (!code) throw new Error(`no code in ${location}`);
+      const token = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+          client_id: server.clientId,
+          client_secret: server.clientSecret,
+        }),
+      });
+      return (await token.json()) as { access_token: string; refresh_token: string };
+    }
+    if (location) {
+      response = await go(new URL(location, server.url).toString());
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (!action) throw new Error(`unexpected page: ${html.slice(0, 200)}`);
+    const isLogin = html.includes('name="login"');
+    response = await go(new URL(action.replace(/&amp;/g, '&'), server.url).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(isLogin ? { prompt: 'login', login: 'alice', password: 'pw' } : { prompt: 'consent' }),
+    });
+  }
+  throw new Error('authorization flow did not finish');
 }

@@ -1,8 +1,10 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { connectionObjectName } from '../../../durable-objects/connection-name.js';
+import { connectionObjectName, connectionStub } from '../../../durable-objects/connection-name.js';
 import type { ConnectionObject } from '../../../durable-objects/connection-object.js';
 import { migrate } from '../../../durable-objects/connection-storage.js';
+
+const ref = { environmentId: 9001, integrationId: 7, connectionId: 'object-test' };
 
 describe('ConnectionObject', () => {
   it('is named from environment, integration id and connection id by one helper', () => {
@@ -11,28 +13,62 @@ describe('ConnectionObject', () => {
     );
   });
 
-  it('binds to one connection and refuses another', async () => {
-    const name = connectionObjectName({ environmentId: 1, integrationId: 7, connectionId: 'bind-test' });
-    const stub = env.CONNECTION.get(env.CONNECTION.idFromName(name));
-    expect(await stub.describe()).toEqual({ name: null, schemaVersion: 1 });
-    expect(await stub.bind(name)).toEqual({ ok: true, name, schemaVersion: 1 });
-    expect(await stub.bind(name)).toEqual({ ok: true, name, schemaVersion: 1 });
-    expect(await stub.bind('env:1/integration:7/connection:other')).toEqual({
-      ok: false,
-      reason: 'bound_to_other_connection',
+  it('stores credentials sealed, serves them, and refuses to be rebound to another connection', async () => {
+    const stub = connectionStub(env, ref);
+    expect(await stub.getToken()).toMatchObject({ ok: false, reason: 'no_credentials' });
+    const stored = await stub.store({
+      ref,
+      environmentUuid: 'u',
+      credentials: { type: 'BASIC', username: 'ann', password: 'hunter2' },
     });
-    expect((await stub.describe()).name).toBe(name);
+    expect(stored).toEqual({ ok: true, expiresAtMs: null });
+    expect(await stub.getToken()).toEqual({
+      ok: true,
+      credentials: { type: 'BASIC', username: 'ann', password: 'hunter2' },
+      refreshed: false,
+    });
+    const other = await stub.store({
+      ref: { ...ref, connectionId: 'someone-else' },
+      environmentUuid: 'u',
+      credentials: { type: 'NONE' },
+    });
+    expect(other).toEqual({ ok: false, reason: 'bound_to_other_connection' });
+    await runInDurableObject(stub, (_o: ConnectionObject, state) => {
+      expect(JSON.stringify(state.storage.sql.exec('SELECT * FROM credentials').toArray())).not.toContain('hunter2');
+    });
+    expect(await stub.readState()).toMatchObject({ hasCredentials: true, renewable: false, alarmAtMs: null });
+  });
+
+  it('fails an expired token that cannot be refreshed, and forgets everything on destroy', async () => {
+    const stub = connectionStub(env, { ...ref, connectionId: 'expired' });
+    await stub.store({
+      ref: { ...ref, connectionId: 'expired' },
+      environmentUuid: 'u',
+      credentials: {
+        type: 'OAUTH2',
+        access_token: 'a',
+        expires_at: new Date(Date.now() - 1000).toISOString(),
+        raw: {},
+      },
+    });
+    expect(await stub.getToken()).toMatchObject({ ok: false, reason: 'expired_without_refresh_token' });
+    await stub.destroy();
+    expect(await stub.readState()).toMatchObject({ hasCredentials: false, alarmAtMs: null });
   });
 
   it('applies storage migrations once, in order', async () => {
-    const stub = env.CONNECTION.get(env.CONNECTION.idFromName('migrations'));
-    await runInDurableObject(stub, (_instance: ConnectionObject, state) => {
-      expect(migrate(state.storage.sql)).toBe(1);
-      expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 1 }]);
-      const tables = state.storage.sql
-        .exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name`)
-        .toArray();
-      expect(tables).toEqual([{ name: 'meta' }]);
-    });
+    await runInDurableObject(
+      connectionStub(env, { ...ref, connectionId: 'migrations' }),
+      (_o: ConnectionObject, state) => {
+        expect(migrate(state.storage.sql)).toBe(2);
+        expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 2 }]);
+        const tables = state.storage.sql
+          .exec(
+            `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name`,
+          )
+          .toArray();
+        expect(tables).toEqual([{ name: 'credentials' }, { name: 'meta' }]);
+      },
+    );
   });
 });
