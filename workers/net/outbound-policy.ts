@@ -33,7 +33,15 @@ function isPrivateIPv6(host: string): boolean {
   if (h === '::' || h === '::1') return true;
   if (h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('ff')) return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped?.[1] ? isPrivateIPv4(mapped[1]) : false;
+  if (mapped?.[1]) return isPrivateIPv4(mapped[1]);
+  // URL parsing rewrites ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (hex?.[1] && hex[2]) {
+    const high = Number.parseInt(hex[1], 16);
+    const low = Number.parseInt(hex[2], 16);
+    return isPrivateIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
+  return false;
 }
 
 /** @example checkOutboundUrl('http://127.0.0.1:9000/token', 'production') // { ok: false, reason: 'private_address' } */

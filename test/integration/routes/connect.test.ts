@@ -6,7 +6,8 @@ const oauth = inject('oauth');
 
 describe('connect sessions and auth flows', () => {
   let key: string;
-  const session = async (body: object = {}) => (await api(key, 'POST', '/connect/sessions', body)).json.data.token as string;
+  const session = async (body: object = {}) =>
+    (await api(key, 'POST', '/connect/sessions', body)).json.data.token as string;
 
   beforeAll(async () => {
     ({ key } = await seedEnvironment({ prefix: 'connect' }));
@@ -24,19 +25,32 @@ describe('connect sessions and auth flows', () => {
       name: 'zendeskish',
       display_name: 'Subdomain API',
       auth_mode: 'API_KEY',
-      connection_config: { subdomain: { type: 'string', title: 'Subdomain', pattern: '^[a-z0-9-]+$', prefix: 'https://' } },
-      proxy: { base_url: 'https://${connectionConfig.subdomain}.example.test', headers: { authorization: 'Bearer ${apiKey}' } },
+      connection_config: {
+        subdomain: { type: 'string', title: 'Subdomain', pattern: '^[a-z0-9-]+$', prefix: 'https://' },
+      },
+      proxy: {
+        base_url: 'https://${connectionConfig.subdomain}.example.test',
+        headers: { authorization: 'Bearer ${apiKey}' },
+      },
     });
     await api(key, 'POST', '/integrations', {
       unique_key: 'flow',
       provider: 'flow-oidc',
-      credentials: { type: 'OAUTH2', client_id: oauth.clientId, client_secret: oauth.clientSecret, scopes: 'api:read,offline_access' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        scopes: 'api:read,offline_access',
+      },
     });
     await api(key, 'POST', '/integrations', { unique_key: 'sub', provider: 'zendeskish' });
   });
 
   it('creates a 30-minute session with a connect link, and describes it to the Connect UI', async () => {
-    const created = await api(key, 'POST', '/connect/sessions', { allowed_integrations: ['sub'], end_user: { id: 'u-1', email: 'u@example.com' } });
+    const created = await api(key, 'POST', '/connect/sessions', {
+      allowed_integrations: ['sub'],
+      end_user: { id: 'u-1', email: 'u@example.com' },
+    });
     expect(created.status).toBe(201);
     const { token, connect_link, expires_at } = created.json.data;
     expect(token).toMatch(/^pier_connect_session_/);
@@ -74,7 +88,10 @@ describe('connect sessions and auth flows', () => {
     expect([unknown.status, unknown.json.error.code]).toEqual([400, 'unknown_integration']);
     const bad = await api(key, 'POST', '/connect/sessions', { tags: { a: 1 } });
     expect([bad.status, bad.json.error.code]).toEqual([400, 'invalid_body']);
-    const reconnectMissing = await api(key, 'POST', '/connect/sessions/reconnect', { connection_id: 'x', integration_id: 'sub' });
+    const reconnectMissing = await api(key, 'POST', '/connect/sessions/reconnect', {
+      connection_id: 'x',
+      integration_id: 'sub',
+    });
     expect([reconnectMissing.status, reconnectMissing.json.error.code]).toEqual([404, 'unknown_connection']);
   });
 
@@ -93,27 +110,44 @@ describe('connect sessions and auth flows', () => {
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ providerConfigKey: 'sub', connectionId: expect.any(String), isPending: false });
     const got = await api(key, 'GET', `/connections/${ok.json.connectionId}?provider_config_key=sub`);
-    expect(got.json).toMatchObject({ connection_config: { subdomain: 'acme' }, tags: { org: 'acme' }, credentials: { apiKey: 'secret-key' } });
+    expect(got.json).toMatchObject({
+      connection_config: { subdomain: 'acme' },
+      tags: { org: 'acme' },
+      credentials: { apiKey: 'secret-key' },
+    });
   });
 
   it('refuses integrations the session does not allow, the wrong auth mode, and expired or missing tokens', async () => {
     const token = await session({ allowed_integrations: ['sub'] });
-    const notAllowed = await api(undefined, 'POST', `/api-auth/api-key/flow?connect_session_token=${token}`, { apiKey: 'k' });
+    const notAllowed = await api(undefined, 'POST', `/api-auth/api-key/flow?connect_session_token=${token}`, {
+      apiKey: 'k',
+    });
     expect([notAllowed.status, notAllowed.json.error.code]).toEqual([403, 'integration_not_allowed']);
     const open = await session();
-    const wrongMode = await api(undefined, 'POST', `/api-auth/api-key/flow?connect_session_token=${open}`, { apiKey: 'k' });
+    const wrongMode = await api(undefined, 'POST', `/api-auth/api-key/flow?connect_session_token=${open}`, {
+      apiKey: 'k',
+    });
     expect([wrongMode.status, wrongMode.json.error.code]).toEqual([400, 'wrong_auth_mode']);
     const noToken = await api(undefined, 'POST', '/api-auth/api-key/sub', { apiKey: 'k' });
     expect([noToken.status, noToken.json.error.code]).toEqual([401, 'invalid_connect_session']);
     await env.DB.prepare(`UPDATE connect_sessions SET expires_at = '2000-01-01T00:00:00.000Z'`).run();
-    const expired = await api(undefined, 'POST', `/api-auth/api-key/sub?connect_session_token=${token}&params[subdomain]=a`, { apiKey: 'k' });
+    const expired = await api(
+      undefined,
+      'POST',
+      `/api-auth/api-key/sub?connect_session_token=${token}&params[subdomain]=a`,
+      { apiKey: 'k' },
+    );
     expect([expired.status, expired.json.error.code]).toEqual([401, 'invalid_connect_session']);
   });
 
   it('answers CORS preflights for the browser-facing routes', async () => {
     const res = await SELF.fetch(`${BASE}/api-auth/api-key/sub`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -121,9 +155,12 @@ describe('connect sessions and auth flows', () => {
 
   it('starts OAuth with PKCE S256, a random state and a browser-bound cookie', async () => {
     const token = await session();
-    const res = await SELF.fetch(`${BASE}/oauth/connect/flow?connect_session_token=${token}&authorization_params[login_hint]=ann`, {
-      redirect: 'manual',
-    });
+    const res = await SELF.fetch(
+      `${BASE}/oauth/connect/flow?connect_session_token=${token}&authorization_params[login_hint]=ann`,
+      {
+        redirect: 'manual',
+      },
+    );
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe(`${oauth.url}/auth`);
@@ -137,14 +174,18 @@ describe('connect sessions and auth flows', () => {
     expect(q.get('login_hint')).toBe('ann');
     expect(q.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^pier_oauth_[A-Za-z0-9_-]+=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(
+      /^pier_oauth_[A-Za-z0-9_-]+=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
 
     // The same state without the cookie (another browser) is refused, and a state works once only.
     const state = q.get('state') ?? '';
     const foreign = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`);
     expect(foreign.status).toBe(400);
     expect(await foreign.text()).toContain('started in another browser');
-    const replay = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`, { headers: { cookie: cookie.split(';')[0] ?? '' } });
+    const replay = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`, {
+      headers: { cookie: cookie.split(';')[0] ?? '' },
+    });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('expired or was already used');
   });
@@ -167,11 +208,15 @@ describe('connect sessions and auth flows', () => {
   });
 
   it('shows a readable error page (not JSON) when a popup flow cannot start', async () => {
-    const res = await SELF.fetch(`${BASE}/oauth/connect/flow?connect_session_token=expired-token`, { redirect: 'manual' });
+    const res = await SELF.fetch(`${BASE}/oauth/connect/flow?connect_session_token=expired-token`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(await res.text()).toContain('This connect session has expired or is not valid');
-    const wrong = await SELF.fetch(`${BASE}/oauth/connect/sub?connect_session_token=${await session()}`, { redirect: 'manual' });
+    const wrong = await SELF.fetch(`${BASE}/oauth/connect/sub?connect_session_token=${await session()}`, {
+      redirect: 'manual',
+    });
     expect(wrong.status).toBe(400);
   });
 

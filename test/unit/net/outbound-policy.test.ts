@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { checkOutboundUrl } from '../../../workers/net/outbound-policy.js';
+
+describe('outbound URL policy', () => {
+  it.each([
+    'http://127.0.0.1:8080/token',
+    'http://localhost/x',
+    'http://10.1.2.3/',
+    'http://172.20.0.1/',
+    'http://192.168.1.1/',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/',
+    'http://[fd00::1]/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://metadata.google.internal/',
+    'http://2130706433/',
+    'http://100.64.0.1/',
+    'http://0.0.0.0/',
+  ])('refuses %s in production', (url) => {
+    expect(checkOutboundUrl(url, 'production')).toEqual({ ok: false, reason: 'private_address' });
+  });
+
+  it('allows public hosts in production and everything http(s) in development', () => {
+    expect(checkOutboundUrl('https://api.github.com/user', 'production').ok).toBe(true);
+    expect(checkOutboundUrl('http://127.0.0.1:8080/token', 'development').ok).toBe(true);
+  });
+
+  it('refuses other schemes and garbage in every mode', () => {
+    expect(checkOutboundUrl('file:///etc/passwd', 'development')).toEqual({ ok: false, reason: 'unsupported_scheme' });
+    expect(checkOutboundUrl('not a url', 'development')).toEqual({ ok: false, reason: 'invalid_url' });
+  });
+});
