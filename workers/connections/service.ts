@@ -215,7 +215,10 @@ export async function getConnection(
         ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) }
         : undefined,
     );
-  const fresh = (await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row;
+  // A refresh may have updated the row (expiry, token-response metadata).
+  const fresh = outcome.refreshed
+    ? ((await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row)
+    : row;
   return formatFull(fresh, integrationKey, publicCredentials(outcome.credentials));
 }
 

@@ -27,16 +27,19 @@ export async function listProviders(db: Db, environmentId: number, search?: stri
   return matching.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Finds a provider by name, custom ones first; undefined when neither exists. */
+/**
+ * Finds a provider by name; undefined when none exists. Built-in names cannot be taken by custom
+ * providers, so a built-in match needs no database read.
+ */
 export async function findProvider(
   db: Db,
   environmentId: number,
   name: string,
 ): Promise<{ definition: ProviderDefinition; custom: boolean } | undefined> {
-  const custom = await store.findCustomDefinition(db, environmentId, name);
-  if (custom) return { definition: custom, custom: true };
   const builtin = builtinProviders().get(name);
-  return builtin ? { definition: builtin, custom: false } : undefined;
+  if (builtin) return { definition: builtin, custom: false };
+  const custom = await store.findCustomDefinition(db, environmentId, name);
+  return custom ? { definition: custom, custom: true } : undefined;
 }
 
 export async function getProvider(db: Db, environmentId: number, name: string): Promise<WireProvider> {

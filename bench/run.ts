@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: runs every benchmark against the real local platform and prints results with
+ * ratios to a baseline measured in the same run (machines here are noisy; compare ratios, not ms).
+ */
+import { benchTokenRefresh } from './token-refresh.js';
+
+const only = process.argv[2];
+const suites: Record<string, () => Promise<string[]>> = {
+  'token-refresh': () => benchTokenRefresh(),
+};
+
+for (const [name, run] of Object.entries(suites)) {
+  if (only && only !== name) continue;
+  console.log((await run()).join('\n'));
+}
