@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { successResponseSchema } from './common.js';
 import {
+  connectSessionInfoSchema,
+  connectSessionResponseSchema,
+  createConnectSessionBodySchema,
+  reconnectSessionBodySchema,
+} from './connect-sessions.js';
+import {
+  connectionFullSchema,
+  connectionPathSchema,
+  connectionRefQuerySchema,
+  connectionSummarySchema,
+  getConnectionQuerySchema,
+  importConnectionBodySchema,
+  listConnectionsQuerySchema,
+  metadataBodySchema,
+  patchConnectionBodySchema,
+} from './connections.js';
+import {
   apiKeyRefBodySchema,
   apiKeySchema,
   apiKeyWithSecretSchema,
@@ -40,7 +57,7 @@ export type RouteContract = {
   summary: string;
   tag: string;
   /** `secret_key` routes need `Authorization: Bearer <secret key>`; `account` ones a key with `account:*`. */
-  auth: 'none' | 'secret_key' | 'account';
+  auth: 'none' | 'secret_key' | 'account' | 'connect_session';
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -244,6 +261,115 @@ export const ROUTES = [
     auth: 'secret_key',
     body: apiKeyRefBodySchema,
     response: { status: 200, schema: successResponseSchema, description: 'Deleted' },
+  },
+  {
+    method: 'post',
+    path: '/connect/sessions',
+    summary: 'Create a 30-minute connect session for one end user',
+    tag: 'Connect',
+    auth: 'secret_key',
+    body: createConnectSessionBodySchema,
+    response: { status: 201, schema: connectSessionResponseSchema, description: 'The session token and connect link' },
+  },
+  {
+    method: 'post',
+    path: '/connect/sessions/reconnect',
+    summary: 'Create a session that re-authorises one existing connection',
+    tag: 'Connect',
+    auth: 'secret_key',
+    body: reconnectSessionBodySchema,
+    response: { status: 201, schema: connectSessionResponseSchema, description: 'The session token and connect link' },
+  },
+  {
+    method: 'get',
+    path: '/connect/session',
+    summary: 'What the Connect UI shows (authenticated by the session token)',
+    tag: 'Connect',
+    auth: 'connect_session',
+    response: {
+      status: 200,
+      schema: connectSessionInfoSchema,
+      description: 'Allowed integrations and their form fields',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/connect/session',
+    summary: 'End a connect session (authenticated by the session token)',
+    tag: 'Connect',
+    auth: 'connect_session',
+    response: { status: 204, description: 'Ended' },
+  },
+  {
+    method: 'get',
+    path: '/connections',
+    summary: 'List connections (filters: connectionId, search, integrationId, tags[key], endUserId; limit/page)',
+    tag: 'Connections',
+    auth: 'secret_key',
+    query: listConnectionsQuerySchema,
+    response: {
+      status: 200,
+      schema: z.object({ connections: z.array(connectionSummarySchema) }),
+      description: 'Connections',
+    },
+  },
+  {
+    method: 'post',
+    path: '/connections',
+    summary: 'Import a connection with existing credentials',
+    tag: 'Connections',
+    auth: 'secret_key',
+    body: importConnectionBodySchema,
+    response: { status: 201, schema: connectionFullSchema, description: 'The connection' },
+  },
+  {
+    method: 'get',
+    path: '/connections/{connectionId}',
+    summary: 'Get a connection with valid credentials (refreshed when needed; 424 when they cannot be)',
+    tag: 'Connections',
+    auth: 'secret_key',
+    params: connectionPathSchema,
+    query: getConnectionQuerySchema,
+    response: { status: 200, schema: connectionFullSchema, description: 'The connection' },
+  },
+  {
+    method: 'patch',
+    path: '/connections/{connectionId}',
+    summary: 'Update tags, end user or webhook URL override',
+    tag: 'Connections',
+    auth: 'secret_key',
+    params: connectionPathSchema,
+    query: connectionRefQuerySchema,
+    body: patchConnectionBodySchema,
+    response: { status: 200, schema: successResponseSchema, description: 'Updated' },
+  },
+  {
+    method: 'delete',
+    path: '/connections/{connectionId}',
+    summary: 'Delete a connection (revoking the token where the provider supports it)',
+    tag: 'Connections',
+    auth: 'secret_key',
+    params: connectionPathSchema,
+    query: connectionRefQuerySchema,
+    response: { status: 200, schema: successResponseSchema, description: 'Deleted' },
+  },
+  {
+    method: 'post',
+    path: '/connections/metadata',
+    summary: 'Replace the metadata of one or more connections',
+    tag: 'Connections',
+    auth: 'secret_key',
+    body: metadataBodySchema,
+    response: { status: 201, description: 'The request body' },
+  },
+  {
+    method: 'patch',
+    path: '/connections/metadata',
+    summary: 'Merge into the metadata of one or more connections',
+    tag: 'Connections',
+    auth: 'secret_key',
+    body: metadataBodySchema,
+    response: { status: 200, description: 'The request body' },
   },
 ] as const satisfies readonly RouteContract[];
 
