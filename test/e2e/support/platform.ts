@@ -72,12 +72,24 @@ export async function startPlatform(
     output: () => output,
     stop: () =>
       new Promise<void>((resolveStop) => {
-        if (child.exitCode !== null || !child.pid) return resolveStop();
-        child.once('exit', () => resolveStop());
-        process.kill(-child.pid, 'SIGTERM');
-        setTimeout(() => {
-          if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
-        }, 10_000).unref();
+        const exited = () => child.exitCode !== null || child.signalCode !== null;
+        if (exited() || !child.pid) return resolveStop();
+        const group = -child.pid;
+        const signal = (name: NodeJS.Signals) => {
+          try {
+            process.kill(group, name);
+          } catch {
+            // the group is already gone
+          }
+        };
+        const force = setTimeout(() => signal('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          // wrangler got the same SIGTERM; should it linger, nothing of the group outlives 5 s.
+          setTimeout(() => signal('SIGKILL'), 5_000).unref();
+          resolveStop();
+        });
+        signal('SIGTERM');
       }),
   };
 }
