@@ -3,7 +3,7 @@ import { type ConnectionCredentials, credentialsExpiryMs, isRenewable } from '..
 import { renewCredentials } from '../workers/auth/renew.js';
 import { readConfig } from '../workers/config.js';
 import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
-import { openJson, sealJson } from '../workers/crypto/secret-box.js';
+import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
 import { nowIso, openDb } from '../workers/db/client.js';
 import { findEnvironmentById } from '../workers/environments/store.js';
 import { recordAuthEvent } from '../workers/events/outbox.js';
@@ -17,6 +17,7 @@ import {
   readCredentials,
   readMeta,
   recordFailure,
+  resealCredentials,
   writeCredentials,
   writeMeta,
 } from './connection-storage.js';
@@ -110,8 +111,13 @@ export class ConnectionObject extends DurableObject<Env> {
     if (!row) return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
     const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), options.force ?? false);
     switch (decision.action) {
-      case 'use':
-        return { ok: true, credentials: await this.#open(row.sealed), refreshed: false };
+      case 'use': {
+        const credentials = await this.#open(row.sealed);
+        // After a key rotation, values sealed with an older key are re-sealed with the active one.
+        if (needsReseal(readConfig(this.env), row.sealed))
+          resealCredentials(this.ctx.storage.sql, await this.#seal(credentials));
+        return { ok: true, credentials, refreshed: false };
+      }
       case 'fail':
         return {
           ok: false,

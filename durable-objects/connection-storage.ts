@@ -97,6 +97,11 @@ export function writeCredentials(
   );
 }
 
+/** Replaces only the ciphertext (same credentials, sealed with the active key). */
+export function resealCredentials(sql: SqlStorage, sealed: string): void {
+  sql.exec(`UPDATE credentials SET sealed = ? WHERE id = 1`, sealed);
+}
+
 export function recordFailure(
   sql: SqlStorage,
   values: { failures: number; cooldownUntilMs: number | null; needsReauth: boolean; error: string },

@@ -44,7 +44,11 @@ export async function startOAuthServer(options: {
     pkce: { required: () => true },
     rotateRefreshToken: () => true,
     ttl: { AccessToken: ttl, ClientCredentials: ttl, RefreshToken: 3600, Session: 3600, Grant: 3600, Interaction: 600 },
-    features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
+    features: {
+      clientCredentials: { enabled: true },
+      devInteractions: { enabled: true },
+      revocation: { enabled: true },
+    },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
     cookies: { keys: ['test-cookie-key'] },
   });

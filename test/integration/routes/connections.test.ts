@@ -32,6 +32,7 @@ describe('connections API and ConnectionObject', () => {
       authorization_url: `${oauth.url}/auth`,
       token_url: `${oauth.url}/token`,
       token_expiration_buffer: 5,
+      revocation_url: `${oauth.url}/token/revocation`,
       proxy: { base_url: oauth.url },
     });
     await api(key, 'POST', '/integrations', {
@@ -271,6 +272,37 @@ describe('connections API and ConnectionObject', () => {
       credentials: { type: 'OAUTH2', access_token: tokens.access_token, refresh_token: tokens.refresh_token },
     });
     expect((await api(key, 'GET', '/connections?connectionId=revoked')).json.connections[0].errors).toEqual([]);
+  });
+
+  it('revokes the token at the provider when a connection is deleted', async () => {
+    const tokens = await freshTokens();
+    await api(key, 'POST', '/connections', {
+      provider_config_key: 'oidc',
+      connection_id: 'to-revoke',
+      credentials: {
+        type: 'OAUTH2',
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect((await api(key, 'DELETE', '/connections/to-revoke?provider_config_key=oidc')).json).toEqual({
+      success: true,
+    });
+    // The provider no longer honours the refresh token (RFC 7009 revocation).
+    const reuse = await fetch(`${oauth.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+      }),
+    });
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { error: string }).error).toBe('invalid_grant');
+    expect((await api(key, 'GET', '/connections/to-revoke?provider_config_key=oidc')).status).toBe(404);
   });
 
   it('backs off after a transient provider failure instead of retrying at once', async () => {
