@@ -15,7 +15,8 @@ const integrationPath = z.object({ integration: uniqueKeySchema });
 const credentialBody = z.record(z.string(), z.unknown()).default({});
 
 const deps = (c: Context<AppEnv>) => ({ db: c.get('db'), config: c.get('config'), env: c.env });
-const sessionToken = (c: Context<AppEnv>) =>
+/** The connect session token, from the query (popups, the frontend SDK) or a bearer header (the Connect UI). */
+export const sessionToken = (c: Context<AppEnv>) =>
   c.req.query('connect_session_token') ?? /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
 function renderOutcome(

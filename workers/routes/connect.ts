@@ -13,9 +13,9 @@ import { connectUiPage } from '../connect-ui/page.js';
 import { readJsonBody } from '../http/validate.js';
 import { browserCors } from '../middleware/cors.js';
 import { requireSecretKey } from '../middleware/secret-key.js';
+import { sessionToken } from './auth.js';
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
-const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
 export function serveConnectUi(c: Context<AppEnv>): Response {
   const nonce = newNonce();
@@ -37,11 +37,11 @@ export const connectRoutes = new Hono<AppEnv>()
   })
   .use('/session', browserCors)
   .get('/session', async (c) => {
-    const session = await findConnectSession(c.get('db'), bearer(c));
+    const session = await findConnectSession(c.get('db'), sessionToken(c));
     return c.json({ data: await describeConnectSession(c.get('db'), session) });
   })
   .delete('/session', async (c) => {
-    const session = await findConnectSession(c.get('db'), bearer(c));
+    const session = await findConnectSession(c.get('db'), sessionToken(c));
     await deleteConnectSession(c.get('db'), session);
     return c.body(null, 204);
   })

@@ -37,6 +37,19 @@ function tagQuery(c: Context<AppEnv>): Record<string, string> {
   return out;
 }
 
+/** `POST` replaces and `PATCH` merges the metadata of one or more connections; both echo the body. */
+async function writeMetadata(c: Context<AppEnv>, merge: boolean): Promise<Response> {
+  const body = await readJsonBody(c, metadataBodySchema);
+  const ids = Array.isArray(body.connection_id) ? body.connection_id : [body.connection_id];
+  await setMetadata(scopeOf(c), {
+    connectionIds: ids,
+    integrationKey: body.provider_config_key,
+    metadata: body.metadata,
+    merge,
+  });
+  return c.json(body, merge ? 200 : 201);
+}
+
 export const connectionRoutes = new Hono<AppEnv>()
   .use(requireSecretKey)
   .get('/', async (c) => {
@@ -47,28 +60,8 @@ export const connectionRoutes = new Hono<AppEnv>()
     const body = await readJsonBody(c, importConnectionBodySchema);
     return c.json(await importConnection(scopeOf(c), body), 201);
   })
-  .post('/metadata', async (c) => {
-    const body = await readJsonBody(c, metadataBodySchema);
-    const ids = Array.isArray(body.connection_id) ? body.connection_id : [body.connection_id];
-    await setMetadata(scopeOf(c), {
-      connectionIds: ids,
-      integrationKey: body.provider_config_key,
-      metadata: body.metadata,
-      merge: false,
-    });
-    return c.json(body, 201);
-  })
-  .patch('/metadata', async (c) => {
-    const body = await readJsonBody(c, metadataBodySchema);
-    const ids = Array.isArray(body.connection_id) ? body.connection_id : [body.connection_id];
-    await setMetadata(scopeOf(c), {
-      connectionIds: ids,
-      integrationKey: body.provider_config_key,
-      metadata: body.metadata,
-      merge: true,
-    });
-    return c.json(body, 200);
-  })
+  .post('/metadata', (c) => writeMetadata(c, false))
+  .patch('/metadata', (c) => writeMetadata(c, true))
   .get('/:connectionId', async (c) => {
     const { connectionId } = readParams(c, connectionPathSchema);
     const query = readQuery(c, getConnectionQuerySchema);

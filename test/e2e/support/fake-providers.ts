@@ -1,14 +1,8 @@
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { jwtVerify } from 'jose';
 import OAuth from 'oauth-1.0a';
-import { freePort } from './platform.js';
-
-async function listen(server: Server): Promise<string> {
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return `http://127.0.0.1:${port}`;
-}
+import { listenOnLoopback } from './platform.js';
 
 function parseOAuthHeader(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -82,8 +76,9 @@ export async function startOAuth1Server(consumer: { key: string; secret: string 
     }
     res.writeHead(404).end();
   });
-  url = await listen(server);
-  return { url, accessTokens, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const listening = await listenOnLoopback(server);
+  url = listening.url;
+  return { url, accessTokens, close: listening.close };
 }
 
 /** A GitHub App API stand-in: installation tokens for an RS256 app JWT (iss = app id), verified with the app's public key. */
@@ -116,12 +111,12 @@ export async function startFakeGitHubApp(options: { appId: string; tokenTtlSecon
       }),
     );
   });
-  const url = await listen(server);
+  const { url, close } = await listenOnLoopback(server);
   return {
     url,
     privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     issued,
     rejected,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close,
   };
 }

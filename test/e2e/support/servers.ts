@@ -1,16 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { freePort } from './platform.js';
-
-async function listen(server: Server): Promise<string> {
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return `http://127.0.0.1:${port}`;
-}
+import { listenOnLoopback } from './platform.js';
 
 export type Closable = { url: string; close(): Promise<void> };
-const closer = (server: Server) => () => new Promise<void>((r) => server.close(() => r()));
 
 /** A provider API stand-in: `GET /me` answers 200 for `Authorization: Bearer good-key`, 401 otherwise. */
 export async function startFakeApi(): Promise<Closable & { calls: string[] }> {
@@ -25,7 +18,7 @@ export async function startFakeApi(): Promise<Closable & { calls: string[] }> {
     res.writeHead(401, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ message: 'bad credentials' }));
   });
-  return { url: await listen(server), close: closer(server), calls };
+  return { ...(await listenOnLoopback(server)), calls };
 }
 
 /**
@@ -60,5 +53,5 @@ export async function startCustomerApp(pierUrl: string): Promise<Closable> {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(body);
   });
-  return { url: await listen(server), close: closer(server) };
+  return listenOnLoopback(server);
 }
