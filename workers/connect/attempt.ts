@@ -45,7 +45,7 @@ export async function startAttempt(
     requireUserFields: boolean;
   },
 ): Promise<Attempt> {
-  const session = await findConnectSession(deps.db, input.sessionToken);
+  const session = await findConnectSession(deps.db, deps.config, input.sessionToken);
   const scope: ConnectionScope = { ...deps, environment: session.environment };
   const allowed = session.settings.allowed_integrations;
   if (allowed && !allowed.includes(input.integrationKey))

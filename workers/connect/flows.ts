@@ -275,7 +275,7 @@ async function finishAttempt(deps: Deps, session: OAuthSessionPayload, query: UR
   const scope = { ...deps, environment };
   const resolved = await resolveIntegration(scope, integration.uniqueKey);
   const auth = resolved.provider.auth;
-  const settings = (await findConnectSessionSettings(deps.db, session.connectSessionId)) ?? {};
+  const settings = (await findConnectSessionSettings(deps.db, deps.config, session.connectSessionId)) ?? {};
   let credentials: ConnectionCredentials;
   const connectionConfig = { ...session.connectionConfig };
   const now = Date.now();

@@ -7,9 +7,11 @@ import type {
   reconnectSessionBodySchema,
 } from '../../sdk/contract/connect-sessions.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
+import type { PierConfig } from '../config.js';
 import { findConnectionRow } from '../connections/store.js';
 import { hashSecretKey } from '../crypto/api-keys.js';
 import { toBase64Url } from '../crypto/encoding.js';
+import { openJson, sealJson } from '../crypto/secret-box.js';
 import { type Db, nowIso } from '../db/client.js';
 import { type ConnectSessionRow, connectSessions, type EnvironmentRow } from '../db/schema.js';
 import { findEnvironmentById } from '../environments/store.js';
@@ -30,18 +32,23 @@ export function connectLink(origin: string, token: string): string {
   return `${origin}/connect/?session_token=${encodeURIComponent(token)}`;
 }
 
+/** Settings may hold an OAuth client secret override: sealed at rest, bound to the session's token hash. */
+const settingsContext = (tokenHash: string) => `connect_session:${tokenHash}:settings`;
+
 async function insertSession(
   db: Db,
+  config: PierConfig,
   environmentId: number,
   settings: object,
   reconnect?: { connectionId: string; integrationId: number },
 ): Promise<{ token: string; expiresAt: string }> {
   const token = TOKEN_PREFIX + toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const expiresAt = new Date(Date.now() + CONNECT_SESSION_TTL_MS).toISOString();
+  const tokenHash = await hashSecretKey(token);
   await db.insert(connectSessions).values({
     environmentId,
-    tokenHash: await hashSecretKey(token),
-    settings: JSON.stringify(settings),
+    tokenHash,
+    settings: await sealJson(config, settings, settingsContext(tokenHash)),
     reconnectConnectionId: reconnect?.connectionId ?? null,
     reconnectIntegrationId: reconnect?.integrationId ?? null,
     expiresAt,
@@ -54,6 +61,7 @@ async function insertSession(
 /** `POST /connect/sessions`: a 30-minute token for one end user's Connect UI. */
 export async function createConnectSession(
   db: Db,
+  config: PierConfig,
   environment: EnvironmentRow,
   body: z.output<typeof createConnectSessionBodySchema>,
   origin: string,
@@ -64,13 +72,14 @@ export async function createConnectSession(
         { code: 'custom', path: ['allowed_integrations'], message: `unknown integration "${key}"` },
       ]);
   }
-  const { token, expiresAt } = await insertSession(db, environment.id, body);
+  const { token, expiresAt } = await insertSession(db, config, environment.id, body);
   return { token, connect_link: connectLink(origin, token), expires_at: expiresAt };
 }
 
 /** `POST /connect/sessions/reconnect`: a session that can only re-authorise one existing connection. */
 export async function createReconnectSession(
   db: Db,
+  config: PierConfig,
   environment: EnvironmentRow,
   body: z.output<typeof reconnectSessionBodySchema>,
   origin: string,
@@ -88,6 +97,7 @@ export async function createReconnectSession(
   const { connection_id: _c, integration_id: _i, ...settings } = body;
   const { token, expiresAt } = await insertSession(
     db,
+    config,
     environment.id,
     { ...settings, allowed_integrations: [integration.uniqueKey] },
     { connectionId: connection.connectionId, integrationId: integration.id },
@@ -96,7 +106,11 @@ export async function createReconnectSession(
 }
 
 /** Finds a live session by its token; a clear 401 for unknown or expired ones. */
-export async function findConnectSession(db: Db, token: string | undefined): Promise<ConnectSession> {
+export async function findConnectSession(
+  db: Db,
+  config: PierConfig,
+  token: string | undefined,
+): Promise<ConnectSession> {
   if (!token)
     throw new ApiError(
       'invalid_connect_session',
@@ -116,17 +130,25 @@ export async function findConnectSession(db: Db, token: string | undefined): Pro
     );
   const environment = await findEnvironmentById(db, row.environmentId);
   if (!environment) throw new ApiError('invalid_connect_session', 401, 'This connect session is no longer valid');
-  return { row, environment, settings: JSON.parse(row.settings) as ConnectSessionSettings };
+  return {
+    row,
+    environment,
+    settings: await openJson<ConnectSessionSettings>(config, row.settings, settingsContext(row.tokenHash)),
+  };
 }
 
 /** The settings of a session, even an expired one: the OAuth callback may outlive the session token. */
-export async function findConnectSessionSettings(db: Db, id: number): Promise<ConnectSessionSettings | undefined> {
+export async function findConnectSessionSettings(
+  db: Db,
+  config: PierConfig,
+  id: number,
+): Promise<ConnectSessionSettings | undefined> {
   const row = await db
-    .select({ settings: connectSessions.settings })
+    .select({ settings: connectSessions.settings, tokenHash: connectSessions.tokenHash })
     .from(connectSessions)
     .where(eq(connectSessions.id, id))
     .get();
-  return row ? (JSON.parse(row.settings) as ConnectSessionSettings) : undefined;
+  return row ? openJson<ConnectSessionSettings>(config, row.settings, settingsContext(row.tokenHash)) : undefined;
 }
 
 export async function deleteConnectSession(db: Db, session: ConnectSession): Promise<void> {
@@ -195,7 +217,7 @@ export async function describeConnectSession(db: Db, session: ConnectSession): P
   return {
     ...(allowed ? { allowed_integrations: allowed } : {}),
     ...(session.settings.integrations_config_defaults
-      ? { integrations_config_defaults: session.settings.integrations_config_defaults }
+      ? { integrations_config_defaults: withoutClientSecrets(session.settings.integrations_config_defaults) }
       : {}),
     end_user: session.settings.end_user ?? null,
     ...(session.settings.tags ? { tags: session.settings.tags } : {}),
@@ -203,4 +225,20 @@ export async function describeConnectSession(db: Db, session: ConnectSession): P
     expires_at: session.row.expiresAt,
     integrations,
   };
+}
+
+/** The browser never sees an OAuth client secret override, only that one is set. */
+function withoutClientSecrets(defaults: NonNullable<ConnectSessionSettings['integrations_config_defaults']>) {
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, value]) => {
+      const { oauth_client_secret_override: secret, ...connectionConfig } = value.connection_config ?? {};
+      return [
+        key,
+        {
+          ...value,
+          connection_config: { ...connectionConfig, ...(secret ? { oauth_client_secret_override: '********' } : {}) },
+        },
+      ];
+    }),
+  );
 }

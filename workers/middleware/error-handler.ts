@@ -16,8 +16,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof HTTPException && err.status < 500) {
     return c.json({ error: { code: 'invalid_body', message: err.message } } satisfies ErrorBody, err.status);
   }
-  // Log the class and message only: request data (and so credentials) never reaches the log.
-  console.error(JSON.stringify({ level: 'error', requestId, error: err.name, message: err.message }));
+  // Log the class and the first line of the message only; query parameters (which drizzle appends
+  // after "params:") are cut, so request data and credentials never reach the log.
+  const message = (err.message.split('\n')[0] ?? '').replace(/params:.*$/i, 'params: [redacted]').slice(0, 300);
+  console.error(JSON.stringify({ level: 'error', requestId, error: err.name, message }));
   return c.json(
     {
       error: {

@@ -29,19 +29,25 @@ export function serveConnectUi(c: Context<AppEnv>): Response {
 export const connectRoutes = new Hono<AppEnv>()
   .post('/sessions', requireSecretKey, async (c) => {
     const body = await readJsonBody(c, createConnectSessionBodySchema);
-    return c.json({ data: await createConnectSession(c.get('db'), c.get('environment'), body, origin(c)) }, 201);
+    return c.json(
+      { data: await createConnectSession(c.get('db'), c.get('config'), c.get('environment'), body, origin(c)) },
+      201,
+    );
   })
   .post('/sessions/reconnect', requireSecretKey, async (c) => {
     const body = await readJsonBody(c, reconnectSessionBodySchema);
-    return c.json({ data: await createReconnectSession(c.get('db'), c.get('environment'), body, origin(c)) }, 201);
+    return c.json(
+      { data: await createReconnectSession(c.get('db'), c.get('config'), c.get('environment'), body, origin(c)) },
+      201,
+    );
   })
   .use('/session', browserCors)
   .get('/session', async (c) => {
-    const session = await findConnectSession(c.get('db'), sessionToken(c));
+    const session = await findConnectSession(c.get('db'), c.get('config'), sessionToken(c));
     return c.json({ data: await describeConnectSession(c.get('db'), session) });
   })
   .delete('/session', async (c) => {
-    const session = await findConnectSession(c.get('db'), sessionToken(c));
+    const session = await findConnectSession(c.get('db'), c.get('config'), sessionToken(c));
     await deleteConnectSession(c.get('db'), session);
     return c.body(null, 204);
   })

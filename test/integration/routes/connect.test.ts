@@ -83,6 +83,31 @@ describe('connect sessions and auth flows', () => {
     });
   });
 
+  it('keeps an OAuth client secret override sealed at rest and out of the browser', async () => {
+    const created = await api(key, 'POST', '/connect/sessions', {
+      integrations_config_defaults: {
+        flow: {
+          connection_config: {
+            oauth_client_id_override: 'their-app',
+            oauth_client_secret_override: 'their-very-secret',
+          },
+        },
+      },
+    });
+    const token = created.json.data.token;
+    const rows = await env.DB.prepare('SELECT settings FROM connect_sessions').all();
+    expect(JSON.stringify(rows.results)).not.toContain('their-very-secret');
+    const info = await api(token, 'GET', '/connect/session');
+    expect(JSON.stringify(info.json)).not.toContain('their-very-secret');
+    expect(info.json.data.integrations_config_defaults.flow.connection_config).toEqual({
+      oauth_client_id_override: 'their-app',
+      oauth_client_secret_override: '********',
+    });
+    // The override is used for the authorization request.
+    const start = await SELF.fetch(`${BASE}/oauth/connect/flow?connect_session_token=${token}`, { redirect: 'manual' });
+    expect(new URL(start.headers.get('location') ?? '').searchParams.get('client_id')).toBe('their-app');
+  });
+
   it('refuses sessions for unknown integrations and bad bodies', async () => {
     const unknown = await api(key, 'POST', '/connect/sessions', { allowed_integrations: ['nope'] });
     expect([unknown.status, unknown.json.error.code]).toEqual([400, 'unknown_integration']);

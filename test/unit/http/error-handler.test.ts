@@ -37,6 +37,22 @@ describe('error edge', () => {
       });
       expect(JSON.stringify(body)).not.toContain('abc123');
       expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('"error":"Error"');
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('keeps query parameters and later lines out of the log', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      await appThatThrows(
+        new Error('Failed query: insert into x values (?) params: sk-secret-value\nmore sk-secret-value'),
+      ).request('/boom');
+      expect(errors.join('')).not.toContain('sk-secret-value');
+      expect(errors.join('')).toContain('params: [redacted]');
     } finally {
       console.error = original;
     }
