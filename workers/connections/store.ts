@@ -12,17 +12,7 @@ export async function findConnectionRow(
   integrationId: number,
   connectionId: string,
 ): Promise<ConnectionRow | undefined> {
-  return db
-    .select()
-    .from(connections)
-    .where(
-      and(
-        eq(connections.environmentId, environmentId),
-        eq(connections.integrationId, integrationId),
-        eq(connections.connectionId, connectionId),
-      ),
-    )
-    .get();
+  return (await findConnectionsByIds(db, environmentId, integrationId, [connectionId]))[0];
 }
 
 /** Inserts or replaces a connection's index row; returns it and whether it already existed. */
