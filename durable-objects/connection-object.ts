@@ -60,13 +60,12 @@ export type CredentialsState = {
  * provider rejects the grant. See README.md beside this file for tables and alarm semantics.
  */
 export class ConnectionObject extends DurableObject<Env> {
-  readonly #schemaVersion: number;
   /** The refresh in flight, shared by every caller that arrives while it runs. */
   #inflight: Promise<TokenOutcome> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#schemaVersion = migrate(ctx.storage.sql);
+    migrate(ctx.storage.sql);
   }
 
   /**
@@ -112,10 +111,11 @@ export class ConnectionObject extends DurableObject<Env> {
     const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), options.force ?? false);
     switch (decision.action) {
       case 'use': {
-        const credentials = await this.#open(row.sealed);
+        const config = readConfig(this.env);
+        const credentials = await this.#open(row.sealed, config);
         // After a key rotation, values sealed with an older key are re-sealed with the active one.
-        if (needsReseal(readConfig(this.env), row.sealed))
-          resealCredentials(this.ctx.storage.sql, await this.#seal(credentials));
+        if (needsReseal(config, row.sealed))
+          resealCredentials(this.ctx.storage.sql, await this.#seal(credentials, config));
         return { ok: true, credentials, refreshed: false };
       }
       case 'fail':
@@ -265,12 +265,12 @@ export class ConnectionObject extends DurableObject<Env> {
     return `connection:${readMeta(this.ctx.storage.sql, 'name') ?? ''}:credentials`;
   }
 
-  async #seal(credentials: ConnectionCredentials): Promise<string> {
-    return sealJson(readConfig(this.env), credentials, this.#context());
+  async #seal(credentials: ConnectionCredentials, config = readConfig(this.env)): Promise<string> {
+    return sealJson(config, credentials, this.#context());
   }
 
-  async #open(sealed: string): Promise<ConnectionCredentials> {
-    return openJson<ConnectionCredentials>(readConfig(this.env), sealed, this.#context());
+  async #open(sealed: string, config = readConfig(this.env)): Promise<ConnectionCredentials> {
+    return openJson<ConnectionCredentials>(config, sealed, this.#context());
   }
 }
 

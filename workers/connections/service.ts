@@ -102,20 +102,24 @@ export async function saveConnection(
   const { integration, provider } = input.resolved;
   const expiresAt = 'expires_at' in input.credentials ? (input.credentials.expires_at ?? null) : null;
   const existing = await store.findConnectionRow(scope.db, scope.environment.id, integration.id, input.connectionId);
-  const { row, created } = await store.upsertConnectionRow(scope.db, {
-    environmentId: scope.environment.id,
-    integrationId: integration.id,
-    connectionId: input.connectionId,
-    provider: integration.provider,
-    authMode: provider.auth.mode,
-    connectionConfig: JSON.stringify(input.connectionConfig),
-    metadata: JSON.stringify(input.metadata ?? (existing ? JSON.parse(existing.metadata) : {})),
-    tags: JSON.stringify(input.tags ?? (existing ? JSON.parse(existing.tags) : {})),
-    endUser: input.endUser ? JSON.stringify(input.endUser) : (existing?.endUser ?? null),
-    webhookUrlOverride: input.webhookUrlOverride ?? existing?.webhookUrlOverride ?? null,
-    credentialsExpiresAt: expiresAt,
-    lastFetchedAt: nowIso(),
-  });
+  const { row, created } = await store.upsertConnectionRow(
+    scope.db,
+    {
+      environmentId: scope.environment.id,
+      integrationId: integration.id,
+      connectionId: input.connectionId,
+      provider: integration.provider,
+      authMode: provider.auth.mode,
+      connectionConfig: JSON.stringify(input.connectionConfig),
+      metadata: JSON.stringify(input.metadata ?? (existing ? JSON.parse(existing.metadata) : {})),
+      tags: JSON.stringify(input.tags ?? (existing ? JSON.parse(existing.tags) : {})),
+      endUser: input.endUser ? JSON.stringify(input.endUser) : (existing?.endUser ?? null),
+      webhookUrlOverride: input.webhookUrlOverride ?? existing?.webhookUrlOverride ?? null,
+      credentialsExpiresAt: expiresAt,
+      lastFetchedAt: nowIso(),
+    },
+    existing,
+  );
   const stored = await connectionStub(scope.env, {
     environmentId: scope.environment.id,
     integrationId: integration.id,

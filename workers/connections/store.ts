@@ -15,12 +15,13 @@ export async function findConnectionRow(
   return (await findConnectionsByIds(db, environmentId, integrationId, [connectionId]))[0];
 }
 
-/** Inserts or replaces a connection's index row; returns it and whether it already existed. */
+/** Inserts or replaces a connection's index row; returns it and whether it was new. */
 export async function upsertConnectionRow(
   db: Db,
   values: Omit<typeof connections.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>,
+  /** The current row, which the caller has already read. */
+  existing: ConnectionRow | undefined,
 ): Promise<{ row: ConnectionRow; created: boolean }> {
-  const existing = await findConnectionRow(db, values.environmentId, values.integrationId, values.connectionId);
   if (existing) {
     const [row] = await db
       .update(connections)

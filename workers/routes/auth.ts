@@ -44,6 +44,15 @@ async function popupError(c: Context<AppEnv>, err: unknown, wsClientId: string |
   return renderOutcome(c, { ok: false, errorType, message: err.message }, status);
 }
 
+/** Where a popup flow ends: OAuth callbacks and app-install setup URLs alike. */
+async function completeCallback(c: Context<AppEnv>): Promise<Response> {
+  const outcome = await completePopupFlow(deps(c), {
+    query: new URL(c.req.url).searchParams,
+    cookie: (state) => getCookie(c, bindingCookieName(state)),
+  });
+  return renderOutcome(c, outcome, outcome.ok ? 200 : 400);
+}
+
 export const authRoutes = new Hono<AppEnv>()
   .get('/oauth/connect/:integration', async (c) => {
     const query = new URL(c.req.url).searchParams;
@@ -76,21 +85,9 @@ export const authRoutes = new Hono<AppEnv>()
       return popupError(c, err, wsClientId);
     }
   })
-  .get('/oauth/callback', async (c) => {
-    const outcome = await completePopupFlow(deps(c), {
-      query: new URL(c.req.url).searchParams,
-      cookie: (state) => getCookie(c, bindingCookieName(state)),
-    });
-    return renderOutcome(c, outcome, outcome.ok ? 200 : 400);
-  })
+  .get('/oauth/callback', completeCallback)
   // GitHub-style apps return to their "setup URL" with installation_id and the state.
-  .get('/app-auth/connect', async (c) => {
-    const outcome = await completePopupFlow(deps(c), {
-      query: new URL(c.req.url).searchParams,
-      cookie: (state) => getCookie(c, bindingCookieName(state)),
-    });
-    return renderOutcome(c, outcome, outcome.ok ? 200 : 400);
-  });
+  .get('/app-auth/connect', completeCallback);
 
 /** The non-popup flows, called with fetch from the app's page or the Connect UI. */
 function credentialRoute(kind: 'API_KEY' | 'BASIC' | 'OAUTH2_CC' | 'JWT' | 'NONE') {
