@@ -1,5 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
-import { type ConnectionCredentials, credentialsExpiryMs, isRenewable } from '../workers/auth/credentials.js';
+import {
+  accessTokenOf,
+  type ConnectionCredentials,
+  credentialsExpiryMs,
+  isRenewable,
+} from '../workers/auth/credentials.js';
 import { renewCredentials } from '../workers/auth/renew.js';
 import { readConfig } from '../workers/config.js';
 import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
@@ -16,11 +21,14 @@ import {
   migrate,
   readCredentials,
   readMeta,
+  readRateLimit,
   recordFailure,
   resealCredentials,
   writeCredentials,
   writeMeta,
+  writeRateLimit,
 } from './connection-storage.js';
+import { admit, observe, type RateLimitState } from './rate-limit-policy.js';
 import {
   classifyRefreshFailure,
   cooldownAfterFailure,
@@ -40,6 +48,16 @@ export type TokenOutcome =
       message: string;
       retryAtMs?: number;
     };
+
+/** What the provider said about the rate limit in one response (see workers/proxy/retry-policy.ts). */
+export type RateLimitObservation = {
+  status: number;
+  remaining: number | null;
+  resetAtMs: number | null;
+  retryAtMs: number | null;
+};
+
+export type CallPermit = { ok: true; token: TokenOutcome } | { ok: false; reason: 'rate_limited'; retryAtMs: number };
 
 export type CredentialsState = {
   hasCredentials: boolean;
@@ -105,10 +123,18 @@ export class ConnectionObject extends DurableObject<Env> {
    *
    * @example const result = await stub.getToken({ force: false }); if (result.ok) use(result.credentials)
    */
-  async getToken(options: { force?: boolean } = {}): Promise<TokenOutcome> {
+  async getToken(options: { force?: boolean; staleAccessToken?: string } = {}): Promise<TokenOutcome> {
     const row = readCredentials(this.ctx.storage.sql);
     if (!row) return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
-    const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), options.force ?? false);
+    let force = options.force ?? false;
+    // "The provider refused this token": refresh only if it is still the current one, so a burst of
+    // 401s from calls made with the same old token leads to one refresh, not one each.
+    if (options.staleAccessToken !== undefined) {
+      if (this.#inflight) return this.#inflight;
+      const current = await this.#open(row.sealed);
+      force = accessTokenOf(current) === options.staleAccessToken;
+    }
+    const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), force);
     switch (decision.action) {
       case 'use': {
         const config = readConfig(this.env);
@@ -131,6 +157,43 @@ export class ConnectionObject extends DurableObject<Env> {
         });
         return this.#inflight;
     }
+  }
+
+  /**
+   * One call to the provider wants to go out: admitted against the connection's rate-limit budget
+   * and given valid credentials, in one round trip. Not admitted: when to come back.
+   *
+   * @example const permit = await stub.beginCall(); if (permit.ok && permit.token.ok) send(permit.token.credentials)
+   */
+  async beginCall(): Promise<CallPermit> {
+    const admission = this.#admit();
+    if (!admission.ok) return admission;
+    return { ok: true, token: await this.getToken() };
+  }
+
+  /** A retry of a call already begun: only the rate-limit budget is consulted. */
+  async admitRetry(): Promise<{ ok: true } | { ok: false; reason: 'rate_limited'; retryAtMs: number }> {
+    return this.#admit();
+  }
+
+  /** Learns the provider's rate-limit state from one of its responses; shared by every caller of this connection. */
+  async observeRateLimit(observation: RateLimitObservation): Promise<RateLimitState> {
+    const sql = this.ctx.storage.sql;
+    const next = observe(readRateLimit(sql), observation, Date.now());
+    writeRateLimit(sql, next);
+    return next;
+  }
+
+  async readRateLimit(): Promise<RateLimitState> {
+    return readRateLimit(this.ctx.storage.sql);
+  }
+
+  #admit(): { ok: true } | { ok: false; reason: 'rate_limited'; retryAtMs: number } {
+    const sql = this.ctx.storage.sql;
+    const before = readRateLimit(sql);
+    const result = admit(before, Date.now());
+    if (result.state !== before) writeRateLimit(sql, result.state);
+    return result.ok ? { ok: true } : { ok: false, reason: 'rate_limited', retryAtMs: result.retryAtMs };
   }
 
   /** The refresh bookkeeping, without secrets: for status, logs and tests. */

@@ -1,3 +1,4 @@
+import { EMPTY_RATE_LIMIT, type RateLimitState } from './rate-limit-policy.js';
 import type { TokenState } from './token-policy.js';
 
 /**
@@ -17,6 +18,12 @@ const MIGRATIONS: readonly string[] = [
      needs_reauth INTEGER NOT NULL DEFAULT 0,
      last_error TEXT,
      refresh_count INTEGER NOT NULL DEFAULT 0
+   )`,
+  `CREATE TABLE IF NOT EXISTS rate_limit (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     remaining INTEGER,
+     reset_at_ms INTEGER,
+     blocked_until_ms INTEGER
    )`,
 ];
 
@@ -115,7 +122,30 @@ export function recordFailure(
   );
 }
 
+export function readRateLimit(sql: SqlStorage): RateLimitState {
+  const row = sql
+    .exec<{ remaining: number | null; reset_at_ms: number | null; blocked_until_ms: number | null }>(
+      `SELECT remaining, reset_at_ms, blocked_until_ms FROM rate_limit WHERE id = 1`,
+    )
+    .toArray()[0];
+  return row
+    ? { remaining: row.remaining, resetAtMs: row.reset_at_ms, blockedUntilMs: row.blocked_until_ms }
+    : EMPTY_RATE_LIMIT;
+}
+
+export function writeRateLimit(sql: SqlStorage, state: RateLimitState): void {
+  sql.exec(
+    `INSERT INTO rate_limit (id, remaining, reset_at_ms, blocked_until_ms) VALUES (1, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET remaining = excluded.remaining, reset_at_ms = excluded.reset_at_ms,
+       blocked_until_ms = excluded.blocked_until_ms`,
+    state.remaining,
+    state.resetAtMs,
+    state.blockedUntilMs,
+  );
+}
+
 export function clearAll(sql: SqlStorage): void {
+  sql.exec(`DELETE FROM rate_limit`);
   sql.exec(`DELETE FROM credentials`);
   sql.exec(`DELETE FROM meta`);
 }

@@ -9,8 +9,10 @@ import { connectRoutes, serveConnectUi } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { logRoutes } from './routes/logs.js';
 import { platformRoutes } from './routes/platform.js';
 import { providerRoutes } from './routes/providers.js';
+import { proxyRoutes } from './routes/proxy.js';
 
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
@@ -24,6 +26,8 @@ export function createApp(): Hono<AppEnv> {
     .get('/connect/', serveConnectUi)
     .route('/connect', connectRoutes)
     .route('/connections', connectionRoutes)
+    .route('/proxy', proxyRoutes)
+    .route('/logs', logRoutes)
     .route('/', authRoutes)
     .route('/', credentialAuthRoutes)
     .notFound(handleNotFound)

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'connection_test_failed',
   'connection_refresh_failed',
   'forbidden_url',
+  'rate_limited',
+  'upstream_unreachable',
+  'upstream_timeout',
+  'upstream_error',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -62,3 +62,17 @@ export function isRenewable(credentials: ConnectionCredentials): boolean {
       return false;
   }
 }
+
+/** The bearer token the credentials carry, if any: what a 401 from the provider is about. */
+export function accessTokenOf(credentials: ConnectionCredentials): string | undefined {
+  switch (credentials.type) {
+    case 'OAUTH2':
+    case 'APP':
+      return credentials.access_token;
+    case 'OAUTH2_CC':
+    case 'JWT':
+      return credentials.token;
+    default:
+      return undefined;
+  }
+}

@@ -18,9 +18,14 @@ export async function verifyCredentials(
 ): Promise<VerifyResult> {
   const verification = provider.api?.verification;
   if (!verification) return { ok: true, skipped: true };
-  const authorized = authorizeRequest(provider, credentials, connectionConfig, verification.baseUrlOverride);
+  const authorized = authorizeRequest(provider, credentials, connectionConfig, {
+    baseUrlTemplate: verification.baseUrlOverride,
+  });
   if (!authorized.ok)
-    return { ok: false, message: `Missing values to reach the provider: ${authorized.missing.join(', ')}` };
+    return {
+      ok: false,
+      message: `Missing or invalid values to reach the provider: ${[...authorized.missing, ...authorized.invalid].join(', ')}`,
+    };
   const extra = interpolateAll(verification.headers, { connectionConfig } satisfies TemplateVars);
   const url = joinUrl(authorized.request.baseUrl, verification.path, authorized.request.query);
   const target = checkOutboundUrl(url.toString(), mode);

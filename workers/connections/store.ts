@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, nowIso } from '../db/client.js';
-import { type ConnectionRow, connections, integrations } from '../db/schema.js';
+import { type ConnectionRow, connections, type IntegrationRow, integrations } from '../db/schema.js';
 
 export type ConnectionWithIntegration = ConnectionRow & { integrationKey: string };
 
@@ -112,4 +112,26 @@ export async function findConnectionsByIds(
       ),
     )
     .orderBy(asc(connections.id));
+}
+
+/** A connection and its integration in one query: the proxy's lookup on every call. */
+export async function findConnectionByKeys(
+  db: Db,
+  environmentId: number,
+  integrationKey: string,
+  connectionId: string,
+): Promise<{ connection: ConnectionRow; integration: IntegrationRow } | undefined> {
+  const [row] = await db
+    .select({ connection: connections, integration: integrations })
+    .from(connections)
+    .innerJoin(integrations, eq(connections.integrationId, integrations.id))
+    .where(
+      and(
+        eq(integrations.environmentId, environmentId),
+        eq(integrations.uniqueKey, integrationKey),
+        eq(connections.connectionId, connectionId),
+      ),
+    )
+    .limit(1);
+  return row;
 }

@@ -193,7 +193,47 @@ export const outboxEvents = sqliteTable(
   (t) => [index('outbox_env_created').on(t.environmentId, t.id)],
 );
 
+/**
+ * The operations log: one row per proxied call (later: sync runs, actions, webhooks). No bodies and
+ * no credentials: `path` is what the caller asked for, with secret-looking query values redacted.
+ * Rows older than the retention period are removed by the scheduled clean-up.
+ */
+export const operations = sqliteTable(
+  'operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    /** `proxy` for now; the field is there for syncs, actions and webhooks. */
+    type: text('type').notNull(),
+    /** `success` (2xx/3xx upstream), `failure` (anything else, including Pier refusing the call). */
+    outcome: text('outcome').notNull(),
+    connectionId: text('connection_id'),
+    integrationKey: text('integration_key'),
+    provider: text('provider'),
+    method: text('method'),
+    path: text('path'),
+    /** Upstream status, or Pier's own when the call never reached the provider. */
+    status: integer('status'),
+    durationMs: integer('duration_ms').notNull(),
+    retries: integer('retries').notNull().default(0),
+    /** Bytes of the response body sent back (null when the upstream gave no length). */
+    bytes: integer('bytes'),
+    errorCode: text('error_code'),
+    message: text('message'),
+    requestId: text('request_id'),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index('operations_env_created').on(t.environmentId, t.createdAt, t.id),
+    index('operations_env_connection').on(t.environmentId, t.connectionId, t.createdAt),
+    index('operations_created').on(t.createdAt),
+  ],
+);
+
 export type ConnectSessionRow = typeof connectSessions.$inferSelect;
 export type ConnectionRow = typeof connections.$inferSelect;
 export type OauthSessionRow = typeof oauthSessions.$inferSelect;
 export type OutboxEventRow = typeof outboxEvents.$inferSelect;
+export type OperationRow = typeof operations.$inferSelect;

@@ -1,7 +1,11 @@
 /**
- * Where Pier may send requests whose URL a user controls (provider definitions, templates, later
- * Base-Url-Override). In development mode everything is allowed so local test servers work; in
- * production only public http(s) hosts are.
+ * Where Pier may send requests whose URL a user controls (provider definitions, templates,
+ * Base-Url-Override, redirects). In production only public http(s) hosts are allowed. In
+ * development mode loopback and private networks are allowed so local test servers work, but
+ * link-local and cloud metadata addresses stay blocked: no local server lives there.
+ *
+ * Names are checked as written; a public name that resolves to a private address is stopped by
+ * the platform (Workers cannot reach private networks without a tunnel).
  */
 
 export type OutboundCheck =
@@ -44,6 +48,15 @@ function isPrivateIPv6(host: string): boolean {
   return false;
 }
 
+/** Link-local (169.254/16, fe80::/10) and the names and addresses clouds serve instance metadata on. */
+function isMetadataHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h === 'metadata.google.internal' || h === 'metadata' || h === 'instance-data') return true;
+  if (/^169\.254\.\d+\.\d+$/.test(h) || h.startsWith('fe80:') || h === 'fd00:ec2::254') return true;
+  const mapped = /^::ffff:(?:169\.254\.|a9fe:)/.test(h);
+  return mapped;
+}
+
 /** @example checkOutboundUrl('http://127.0.0.1:9000/token', 'production') // { ok: false, reason: 'private_address' } */
 export function checkOutboundUrl(raw: string, mode: 'development' | 'production'): OutboundCheck {
   let url: URL;
@@ -53,8 +66,9 @@ export function checkOutboundUrl(raw: string, mode: 'development' | 'production'
     return { ok: false, reason: 'invalid_url' };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'unsupported_scheme' };
-  if (mode === 'development') return { ok: true, url };
   const host = url.hostname.toLowerCase();
+  if (isMetadataHost(host)) return { ok: false, reason: 'private_address' };
+  if (mode === 'development') return { ok: true, url };
   if (
     BLOCKED_HOSTNAMES.has(host) ||
     host.endsWith('.localhost') ||

@@ -41,16 +41,51 @@ export function templateVars(
   return vars;
 }
 
+/** Values typed by an end user may become part of a host name: only host-name characters allowed. */
+const HOST_VALUE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
+
+/**
+ * Connection-config fields whose values would land inside the host of a templated URL next to
+ * fixed text (`https://${connectionConfig.subdomain}.zendesk.com`) but are not plain host names:
+ * `evil.example#` there would send the credentials to evil.example. A template that is a whole
+ * value (`${connectionConfig.instance_url}`) is checked by the outbound policy instead.
+ */
+export function unsafeHostValues(template: string, connectionConfig: Record<string, string>): string[] {
+  const bad: string[] = [];
+  for (const alternative of template.split('||')) {
+    const authority = /^\s*(?:https?:\/\/)?([^/?#]*)/i.exec(alternative)?.[1] ?? '';
+    const trimmed = alternative.trim();
+    if (/^\$\{[^}]+\}$/.test(trimmed)) continue;
+    for (const match of authority.matchAll(/\$\{\s*connectionConfig\.([A-Za-z0-9_.-]+)\s*\}/g)) {
+      const name = match[1] ?? '';
+      const value = connectionConfig[name];
+      if (value !== undefined && value !== '' && !HOST_VALUE.test(value)) bad.push(`connectionConfig.${name}`);
+    }
+  }
+  return [...new Set(bad)];
+}
+
+export type AuthorizeFailure = { ok: false; missing: string[]; invalid: string[] };
+
+/**
+ * Base URL, headers and query for a call to the provider. `baseUrlTemplate` replaces the
+ * catalog's template (a verification endpoint); `baseUrlOverride` is a caller's literal URL and is
+ * never interpolated, so it cannot pull credentials into an address of its choosing.
+ */
 export function authorizeRequest(
   provider: ProviderDefinition,
   credentials: ConnectionCredentials,
   connectionConfig: Record<string, string>,
-  baseUrlTemplate?: string,
-): { ok: true; request: AuthorizedRequest } | { ok: false; missing: string[] } {
+  options: { baseUrlTemplate?: string; baseUrlOverride?: string } = {},
+): { ok: true; request: AuthorizedRequest } | AuthorizeFailure {
   const api = provider.api;
-  if (!api && !baseUrlTemplate) return { ok: false, missing: ['api.baseUrl'] };
+  const template = options.baseUrlTemplate ?? api?.baseUrl;
+  if (!template && !options.baseUrlOverride) return { ok: false, missing: ['api.baseUrl'], invalid: [] };
   const vars = templateVars(credentials, connectionConfig);
-  const baseUrl = interpolate(baseUrlTemplate ?? api?.baseUrl ?? '', vars);
+  const baseUrl = options.baseUrlOverride
+    ? ({ ok: true, value: options.baseUrlOverride } as const)
+    : interpolate(template ?? '', vars);
+  const invalid = options.baseUrlOverride ? [] : unsafeHostValues(template ?? '', connectionConfig);
   const headers = interpolateAll(api?.headers ?? {}, vars);
   const query = interpolateAll(api?.query ?? {}, vars);
   const missing = [
@@ -58,8 +93,9 @@ export function authorizeRequest(
     ...(headers.ok ? [] : headers.missing),
     ...(query.ok ? [] : query.missing),
   ];
-  if (!baseUrl.ok || !headers.ok || !query.ok) return { ok: false, missing: [...new Set(missing)] };
-  const out = { ...headers.value };
+  if (!baseUrl.ok || !headers.ok || !query.ok || invalid.length > 0)
+    return { ok: false, missing: [...new Set(missing)], invalid };
+  const out = Object.fromEntries(Object.entries(headers.value).map(([k, v]) => [k.toLowerCase(), v]));
   if (!('authorization' in out)) {
     if (vars.accessToken) out.authorization = `Bearer ${vars.accessToken}`;
     else if (credentials.type === 'BASIC')

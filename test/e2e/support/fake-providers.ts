@@ -74,6 +74,39 @@ export async function startOAuth1Server(consumer: { key: string; secret: string 
       res.writeHead(200, { 'content-type': 'application/x-www-form-urlencoded' });
       return res.end(`oauth_token=${access}&oauth_token_secret=${accessTokens.get(access)}&user_id=42`);
     }
+    if (path.pathname === '/__test/access-token' && req.method === 'POST') {
+      // As if a user had just finished the three legs (for tests of what comes after).
+      const access = `at-${crypto.randomUUID()}`;
+      accessTokens.set(access, `ats-${crypto.randomUUID()}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ oauth_token: access, oauth_token_secret: accessTokens.get(access) }));
+    }
+    if (path.pathname.startsWith('/api/')) {
+      // A protected resource: every request signed with the access token, form bodies included.
+      const token = parseOAuthHeader(req.headers.authorization).oauth_token ?? '';
+      const secret = accessTokens.get(token);
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+          ? Object.fromEntries(new URLSearchParams(body))
+          : {};
+        const params = parseOAuthHeader(req.headers.authorization);
+        const { oauth_signature, ...data } = params;
+        const expected =
+          secret === undefined
+            ? undefined
+            : oauth.getSignature({ url: `${url}${req.url}`, method: req.method ?? 'GET', data: form }, secret, {
+                ...(data as unknown as OAuth.Data),
+              });
+        if (!secret || expected !== oauth_signature) return res.writeHead(401).end('bad signature');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ user_id: 42, path: path.pathname, query: path.search, form }));
+      });
+      return;
+    }
     res.writeHead(404).end();
   });
   const listening = await listenOnLoopback(server);

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { startFakeProviderApi } from '../../e2e/support/fake-provider-api.js';
 import { startFakeGitHubApp, startOAuth1Server } from '../../e2e/support/fake-providers.js';
 import { startOAuthServer } from '../../e2e/support/oauth-server.js';
 
@@ -7,6 +8,7 @@ declare module 'vitest' {
     oauth: { url: string; clientId: string; clientSecret: string };
     oauth1: { url: string; consumerKey: string; consumerSecret: string };
     githubApp: { url: string; appId: string; privateKeyPem: string };
+    providerApi: { url: string };
   }
 }
 
@@ -19,10 +21,12 @@ export default async function setup(project: TestProject) {
   const consumer = { key: 'pier-consumer', secret: 'consumer-secret' };
   const oauth1 = await startOAuth1Server(consumer);
   const app = await startFakeGitHubApp({ appId: '4242', tokenTtlSeconds: 3600 });
+  const providerApi = await startFakeProviderApi();
   project.provide('oauth', { url: server.url, clientId: server.clientId, clientSecret: server.clientSecret });
   project.provide('oauth1', { url: oauth1.url, consumerKey: consumer.key, consumerSecret: consumer.secret });
   project.provide('githubApp', { url: app.url, appId: '4242', privateKeyPem: app.privateKeyPem });
+  project.provide('providerApi', { url: providerApi.url });
   return async () => {
-    await Promise.all([server.close(), oauth1.close(), app.close()]);
+    await Promise.all([server.close(), oauth1.close(), app.close(), providerApi.close()]);
   };
 }

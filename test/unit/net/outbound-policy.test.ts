@@ -20,9 +20,21 @@ describe('outbound URL policy', () => {
     expect(checkOutboundUrl(url, 'production')).toEqual({ ok: false, reason: 'private_address' });
   });
 
-  it('allows public hosts in production and everything http(s) in development', () => {
+  it('allows public hosts in production and loopback and private networks in development', () => {
     expect(checkOutboundUrl('https://api.github.com/user', 'production').ok).toBe(true);
     expect(checkOutboundUrl('http://127.0.0.1:8080/token', 'development').ok).toBe(true);
+    expect(checkOutboundUrl('http://10.0.0.5/token', 'development').ok).toBe(true);
+  });
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+    'http://[fe80::1]/',
+    'http://[fd00:ec2::254]/',
+    'http://[::ffff:169.254.169.254]/',
+  ])('blocks link-local and cloud metadata addresses even in development: %s', (url) => {
+    expect(checkOutboundUrl(url, 'development')).toEqual({ ok: false, reason: 'private_address' });
+    expect(checkOutboundUrl(url, 'production')).toEqual({ ok: false, reason: 'private_address' });
   });
 
   it('refuses other schemes and garbage in every mode', () => {

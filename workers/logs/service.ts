@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { listLogsQuerySchema, Operation } from '../../sdk/contract/proxy.js';
+import type { Db } from '../db/client.js';
+import type { OperationRow } from '../db/schema.js';
+import { ApiError } from '../http/api-error.js';
+import { deleteOperationsBefore, listOperationRows } from './store.js';
+
+export const DEFAULT_LOG_RETENTION_DAYS = 15;
+
+export function formatOperation(row: OperationRow): Operation {
+  return {
+    id: String(row.id),
+    type: row.type as Operation['type'],
+    outcome: row.outcome as Operation['outcome'],
+    created_at: row.createdAt,
+    connection_id: row.connectionId,
+    provider_config_key: row.integrationKey,
+    provider: row.provider,
+    method: row.method,
+    path: row.path,
+    status: row.status,
+    duration_ms: row.durationMs,
+    retries: row.retries,
+    bytes: row.bytes,
+    error: row.errorCode ? { code: row.errorCode, message: row.message ?? '' } : null,
+    request_id: row.requestId,
+  };
+}
+
+/** An opaque position: the (created_at, id) of the last row of a page. */
+export function encodeCursor(row: Pick<OperationRow, 'createdAt' | 'id'>): string {
+  return btoa(`${row.createdAt}|${row.id}`).replace(/=+$/, '');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: number } {
+  let text = '';
+  try {
+    text = atob(cursor);
+  } catch {}
+  const [createdAt = '', idText = ''] = text.split('|');
+  const id = Number(idText);
+  if (!createdAt || Number.isNaN(Date.parse(createdAt)) || !Number.isSafeInteger(id))
+    throw new ApiError('invalid_query_params', 400, 'The cursor is not one this API returned', [
+      { code: 'invalid_format', path: ['cursor'], message: 'Unknown cursor' },
+    ]);
+  return { createdAt, id };
+}
+
+export async function listLogs(
+  db: Db,
+  environmentId: number,
+  query: z.output<typeof listLogsQuerySchema>,
+): Promise<{ data: Operation[]; next_cursor: string | null }> {
+  const status = query.status;
+  const rows = await listOperationRows(db, environmentId, {
+    connectionId: query.connection_id,
+    integrationKey: query.provider_config_key,
+    type: query.type,
+    outcome: status === 'success' || status === 'failure' ? status : undefined,
+    status: status && status !== 'success' && status !== 'failure' ? Number(status) : undefined,
+    from: query.from ? new Date(query.from).toISOString() : undefined,
+    to: query.to ? new Date(query.to).toISOString() : undefined,
+    before: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(formatOperation),
+    next_cursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+/** Reads `PIER_LOG_RETENTION_DAYS` (1–365, default 15). */
+export function logRetentionDays(env: { PIER_LOG_RETENTION_DAYS?: string }): number {
+  const raw = env.PIER_LOG_RETENTION_DAYS?.trim();
+  if (!raw) return DEFAULT_LOG_RETENTION_DAYS;
+  const days = Number(raw);
+  return Number.isInteger(days) && days >= 1 && days <= 365 ? days : DEFAULT_LOG_RETENTION_DAYS;
+}
+
+/** The scheduled clean-up: drops operations older than the retention period. */
+export async function pruneLogs(db: Db, retentionDays: number, nowMs = Date.now()): Promise<number> {
+  const cutoff = new Date(nowMs - retentionDays * 86_400_000).toISOString();
+  return deleteOperationsBefore(db, cutoff);
+}

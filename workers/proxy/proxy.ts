@@ -1,0 +1,528 @@
+import { connectionStub } from '../../durable-objects/connection-name.js';
+import type { CallPermit, TokenOutcome } from '../../durable-objects/connection-object.js';
+import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
+import { PROXY_RESPONSE_HEADERS } from '../../sdk/contract/proxy.js';
+import { accessTokenOf, type ConnectionCredentials } from '../auth/credentials.js';
+import { authorizationHeader } from '../auth/oauth1-signature.js';
+import { toPkcs8Pem } from '../auth/renew.js';
+import type { PierConfig } from '../config.js';
+import { findConnectionByKeys } from '../connections/store.js';
+import type { Db } from '../db/client.js';
+import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
+import { ApiError } from '../http/api-error.js';
+import { readIntegrationCredentials } from '../integrations/service.js';
+import { findIntegrationRow } from '../integrations/store.js';
+import { insertOperation, type NewOperation } from '../logs/store.js';
+import { checkOutboundUrl } from '../net/outbound-policy.js';
+import { findProvider } from '../providers/service.js';
+import { authorizeRequest } from './authorize-request.js';
+import { HOP_BY_HOP, type ProxyOptions, readProxyOptions } from './options.js';
+import { redactPathAndQuery } from './redact.js';
+import { BodyTooLargeError, type ProxyBody, readProxyBody, tooLarge } from './request-body.js';
+import {
+  hasSignal,
+  isRetryableStatus,
+  type RateLimitRules,
+  readRateLimitSignal,
+  retryBudget,
+  retryDelayMs,
+} from './retry-policy.js';
+
+/**
+ * `ANY /proxy/*`: one call to a provider's API as a connected user. Credentials come from the
+ * connection's Durable Object and are applied per the catalog; the call waits for (or refuses on)
+ * the connection's rate-limit budget, follows only safe redirects, retries what is safe to retry,
+ * refreshes once on a 401, streams the answer back and leaves one line in the operations log.
+ */
+
+export type ProxyDeps = {
+  env: Env;
+  config: PierConfig;
+  db: Db;
+  environment: EnvironmentRow;
+  requestId: string;
+  waitUntil(promise: Promise<unknown>): void;
+};
+
+export const MAX_REDIRECTS = 5;
+/** Time allowed for the provider to start answering (the body may then take as long as it takes). */
+export const UPSTREAM_HEADERS_TIMEOUT_MS = 60_000;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+type Target = {
+  connection: ConnectionRow;
+  integration: IntegrationRow;
+  provider: ProviderDefinition;
+  connectionConfig: Record<string, string>;
+};
+
+/** The log line being filled in as the call proceeds; written once, when the response is done. */
+type LogLine = Omit<NewOperation, 'createdAt' | 'durationMs'>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Response> {
+  const started = Date.now();
+  const url = new URL(request.url);
+  const rawPath = request.url.slice(url.origin.length).replace(/^\/proxy(?=\/|\?|$)/, '');
+  const line: LogLine = {
+    environmentId: deps.environment.id,
+    type: 'proxy',
+    outcome: 'failure',
+    connectionId: request.headers.get('connection-id'),
+    integrationKey: request.headers.get('provider-config-key'),
+    provider: null,
+    method: request.method,
+    path: redactPathAndQuery(rawPath || '/', []),
+    status: null,
+    retries: 0,
+    bytes: null,
+    errorCode: null,
+    message: null,
+    requestId: deps.requestId,
+  };
+  const write = () =>
+    deps.waitUntil(
+      insertOperation(deps.db, {
+        ...line,
+        createdAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+      }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name)),
+    );
+  try {
+    const options = readProxyOptions(request.headers);
+    const target = await resolveTarget(deps, options);
+    line.provider = target.integration.provider;
+    return await forward(deps, request, rawPath, options, target, line, write);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      line.status = err.status;
+      line.errorCode = err.code;
+      line.message = err.message;
+    } else {
+      line.status = 500;
+      line.errorCode = 'internal_error';
+      line.message = 'Unexpected error in the proxy';
+    }
+    write();
+    throw err;
+  }
+}
+
+async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Target> {
+  const found = await findConnectionByKeys(deps.db, deps.environment.id, options.integrationKey, options.connectionId);
+  if (!found) {
+    const integration = await findIntegrationRow(deps.db, deps.environment.id, options.integrationKey);
+    if (!integration)
+      throw new ApiError('unknown_integration', 404, `No integration "${options.integrationKey}" in this environment`);
+    throw new ApiError(
+      'unknown_connection',
+      404,
+      `No connection "${options.connectionId}" for integration "${options.integrationKey}"`,
+    );
+  }
+  const provider = await findProvider(deps.db, deps.environment.id, found.integration.provider);
+  if (!provider)
+    throw new ApiError('unknown_provider', 400, `The provider "${found.integration.provider}" no longer exists`);
+  return {
+    ...found,
+    provider: provider.definition,
+    connectionConfig: JSON.parse(found.connection.connectionConfig) as Record<string, string>,
+  };
+}
+
+function tokenFailure(outcome: Extract<TokenOutcome, { ok: false }>): ApiError {
+  const retryAfter = outcome.retryAtMs
+    ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) }
+    : undefined;
+  return new ApiError('connection_refresh_failed', 424, outcome.message, undefined, retryAfter);
+}
+
+function rateLimited(retryAtMs: number): ApiError {
+  const seconds = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
+  return new ApiError(
+    'rate_limited',
+    429,
+    `This connection's rate limit at the provider is spent; it resets in ${seconds} s`,
+    undefined,
+    { 'Retry-After': String(seconds) },
+  );
+}
+
+/** Everything the provider needs to see, for one attempt at one URL. */
+type Outgoing = { url: URL; method: string; headers: Record<string, string>; body: ProxyBody };
+
+async function forward(
+  deps: ProxyDeps,
+  request: Request,
+  rawPath: string,
+  options: ProxyOptions,
+  target: Target,
+  line: LogLine,
+  write: () => void,
+): Promise<Response> {
+  const stub = connectionStub(deps.env, {
+    environmentId: deps.environment.id,
+    integrationId: target.integration.id,
+    connectionId: target.connection.connectionId,
+  });
+  const rules: RateLimitRules | undefined = target.provider.api?.rateLimit;
+  let waitedMs = 0;
+  /** Waits out the connection's rate-limit block while the caller's wait allows, else answers 429. */
+  const waitForTurn = async (ask: () => Promise<CallPermit | { ok: true }>) => {
+    for (;;) {
+      const permit = await ask();
+      if (permit.ok) return permit;
+      const wait = Math.max(0, permit.retryAtMs - Date.now());
+      if (waitedMs + wait > options.maxWaitMs) throw rateLimited(permit.retryAtMs);
+      waitedMs += wait;
+      await sleep(wait);
+    }
+  };
+
+  const permit = (await waitForTurn(() => stub.beginCall())) as Extract<CallPermit, { ok: true }>;
+  if (!permit.token.ok) throw tokenFailure(permit.token);
+  let credentials = permit.token.credentials;
+
+  const body = await readProxyBody(request);
+  const replayable = body.kind !== 'stream';
+  const authorized = authorize(target, credentials, options, rawPath);
+  const secrets = secretValues(credentials);
+  line.path = redactPathAndQuery(rawPath || '/', secrets);
+
+  const budget = retryBudget(request.method, options.retries);
+  const decompress = options.decompress ?? target.provider.api?.decompress ?? false;
+  let refreshedAfter401 = false;
+  let attempt = 0;
+  for (;;) {
+    const outgoing: Outgoing = {
+      url: authorized.url,
+      method: request.method,
+      headers: { ...authorized.headersFor(credentials), ...options.forwardedHeaders },
+      body,
+    };
+    let response: Response | undefined;
+    let failure: 'timeout' | 'network' | undefined;
+    try {
+      response = await sendFollowingRedirects(deps, outgoing, {
+        sign: (o) => signOAuth1(deps, target, credentials, o),
+        credentialHeaders: Object.keys(authorized.headersFor(credentials)),
+        forwardCredentials: options.forwardHeadersOnRedirect,
+      });
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (err instanceof BodyTooLargeError || (err as Error)?.message?.includes('request body over the limit'))
+        throw tooLarge();
+      failure = (err as Error)?.name === 'TimeoutError' ? 'timeout' : 'network';
+    }
+
+    if (response) {
+      const now = Date.now();
+      const signal = readRateLimitSignal(response.headers, rules, now);
+      if (response.status === 429 || hasSignal(signal)) {
+        const learned = stub.observeRateLimit({ status: response.status, ...signal });
+        if (response.status === 429) await learned;
+        else deps.waitUntil(learned);
+      }
+
+      const token = accessTokenOf(credentials);
+      if (response.status === 401 && !refreshedAfter401 && token !== undefined && replayable) {
+        refreshedAfter401 = true;
+        const fresh = await stub.getToken({ staleAccessToken: token });
+        if (fresh.ok && accessTokenOf(fresh.credentials) !== token) {
+          await response.body?.cancel();
+          credentials = fresh.credentials;
+          continue;
+        }
+      }
+
+      if (attempt < budget && replayable && isRetryableStatus(response.status, rules, options.retryOn)) {
+        const delay = retryDelayMs({ attempt, signal, nowMs: now, random: Math.random });
+        if (waitedMs + delay <= options.maxWaitMs) {
+          await response.body?.cancel();
+          waitedMs += delay;
+          await sleep(delay);
+          attempt++;
+          line.retries = attempt;
+          await waitForTurn(() => stub.admitRetry());
+          continue;
+        }
+      }
+      return respond(deps, response, { decompress, retries: attempt, line, write });
+    }
+
+    if (attempt < budget && replayable) {
+      const delay = retryDelayMs({
+        attempt,
+        signal: { remaining: null, resetAtMs: null, retryAtMs: null },
+        nowMs: Date.now(),
+        random: Math.random,
+      });
+      if (waitedMs + delay <= options.maxWaitMs) {
+        waitedMs += delay;
+        await sleep(delay);
+        attempt++;
+        line.retries = attempt;
+        continue;
+      }
+    }
+    throw failure === 'timeout'
+      ? new ApiError(
+          'upstream_timeout',
+          504,
+          `${target.provider.displayName} did not answer within ${UPSTREAM_HEADERS_TIMEOUT_MS / 1000} s`,
+        )
+      : new ApiError('upstream_unreachable', 502, `${target.provider.displayName} could not be reached`);
+  }
+}
+
+/** The upstream URL and the credential headers for the connection, per the catalog. */
+function authorize(target: Target, credentials: ConnectionCredentials, options: ProxyOptions, rawPath: string) {
+  const build = (c: ConnectionCredentials) => {
+    const result = authorizeRequest(target.provider, c, target.connectionConfig, {
+      baseUrlOverride: options.baseUrlOverride,
+    });
+    if (!result.ok) {
+      const fields = [...result.missing, ...result.invalid];
+      throw new ApiError(
+        'invalid_connection_config',
+        400,
+        result.invalid.length > 0
+          ? `Connection values not allowed in the provider's address: ${result.invalid.join(', ')}`
+          : `The provider's address or headers need values this connection lacks: ${fields.join(', ')}`,
+        fields.map((f) => ({ code: 'invalid_value', path: f.split('.'), message: `${f} is missing or invalid` })),
+      );
+    }
+    return result.request;
+  };
+  const first = build(credentials);
+  return {
+    url: upstreamUrl(first.baseUrl, rawPath, first.query),
+    headersFor: (c: ConnectionCredentials) => build(c).headers,
+  };
+}
+
+/**
+ * Base URL + the caller's path and query exactly as sent (no re-encoding) + the catalog's query.
+ *
+ * @example upstreamUrl('https://api.example.com/v2/', '/users?page=2', { key: 'k' }) // https://api.example.com/v2/users?page=2&key=k
+ */
+export function upstreamUrl(baseUrl: string, rawPath: string, catalogQuery: Record<string, string>): URL {
+  const mark = rawPath.indexOf('?');
+  const path = (mark === -1 ? rawPath : rawPath.slice(0, mark)).replace(/^\/+/, '');
+  const query = [
+    mark === -1 ? '' : rawPath.slice(mark + 1),
+    ...Object.entries(catalogQuery).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+  ]
+    .filter(Boolean)
+    .join('&');
+  const joined = path ? `${baseUrl.replace(/\/+$/, '')}/${path}` : baseUrl;
+  try {
+    return new URL(query ? `${joined}?${query}` : joined);
+  } catch {
+    throw new ApiError('invalid_connection_config', 400, 'The provider address is not a valid URL');
+  }
+}
+
+/** Credential values that must never appear in a log line, even if the caller put them in the path. */
+function secretValues(credentials: ConnectionCredentials): string[] {
+  switch (credentials.type) {
+    case 'OAUTH2':
+      return [credentials.access_token, credentials.refresh_token ?? ''];
+    case 'OAUTH2_CC':
+      return [credentials.token, credentials.client_secret];
+    case 'OAUTH1':
+      return [credentials.oauth_token, credentials.oauth_token_secret];
+    case 'API_KEY':
+      return [credentials.apiKey];
+    case 'BASIC':
+      return [credentials.password];
+    case 'APP':
+      return [credentials.access_token];
+    case 'JWT':
+      return [credentials.token, ...Object.values(credentials.fields)];
+    default:
+      return [];
+  }
+}
+
+async function signOAuth1(
+  deps: ProxyDeps,
+  target: Target,
+  credentials: ConnectionCredentials,
+  outgoing: Outgoing,
+): Promise<Record<string, string>> {
+  const auth = target.provider.auth;
+  if (credentials.type !== 'OAUTH1' || auth.mode !== 'OAUTH1') return outgoing.headers;
+  const client = await readIntegrationCredentials(deps.config, deps.environment, target.integration);
+  if (!client || !('client_secret' in client) || !('client_id' in client))
+    throw new ApiError('missing_credentials', 400, 'The integration has no OAuth 1 consumer key and secret');
+  const contentType = outgoing.headers['content-type'] ?? '';
+  const bodyParams =
+    outgoing.body.kind === 'bytes' && contentType.startsWith('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(new TextDecoder().decode(outgoing.body.bytes)))
+      : undefined;
+  const consumerSecret =
+    auth.signatureMethod === 'RSA-SHA1' ? toPkcs8Pem(String(client.client_secret)) : String(client.client_secret);
+  return {
+    ...outgoing.headers,
+    authorization: await authorizationHeader({
+      method: outgoing.method,
+      url: outgoing.url.toString(),
+      consumerKey: String(client.client_id),
+      consumerSecret,
+      token: credentials.oauth_token,
+      tokenSecret: credentials.oauth_token_secret,
+      signatureMethod: auth.signatureMethod,
+      bodyParams,
+    }),
+  };
+}
+
+/**
+ * Sends one attempt, following redirects by hand: every hop is checked against the outbound policy,
+ * 303 (and 301/302 after a POST) become GETs, 307/308 resend the body only when it was held in
+ * memory, and credentials stay behind when a hop leaves the original origin unless the caller
+ * asked to forward them.
+ */
+async function sendFollowingRedirects(
+  deps: ProxyDeps,
+  first: Outgoing,
+  how: {
+    sign: (o: Outgoing) => Promise<Record<string, string>>;
+    credentialHeaders: string[];
+    forwardCredentials: boolean;
+  },
+): Promise<Response> {
+  let outgoing = first;
+  let withCredentials = true;
+  const origin = first.url.origin;
+  for (let hop = 0; ; hop++) {
+    const check = checkOutboundUrl(outgoing.url.toString(), deps.config.mode);
+    if (!check.ok)
+      throw new ApiError(
+        'forbidden_url',
+        403,
+        hop === 0
+          ? 'The provider address resolves to a private, loopback or metadata host, which the proxy does not call'
+          : 'The provider redirected to a private, loopback or metadata host; the redirect was not followed',
+      );
+    const headers = withCredentials ? await how.sign(outgoing) : outgoing.headers;
+    const response = await fetchWithTimeout(outgoing.url, {
+      method: outgoing.method,
+      headers,
+      body: bodyInit(outgoing.body),
+      redirect: 'manual',
+    });
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || !location) return response;
+    if (hop >= MAX_REDIRECTS) {
+      await response.body?.cancel();
+      throw new ApiError('upstream_error', 502, `The provider redirected more than ${MAX_REDIRECTS} times`);
+    }
+    let next: URL;
+    try {
+      next = new URL(location, outgoing.url);
+    } catch {
+      return response;
+    }
+    const toGet =
+      (response.status === 303 && outgoing.method !== 'HEAD') ||
+      ((response.status === 301 || response.status === 302) && outgoing.method === 'POST');
+    if (!toGet && outgoing.body.kind === 'stream') return response;
+    await response.body?.cancel();
+    let nextHeaders = { ...outgoing.headers };
+    if (toGet) {
+      delete nextHeaders['content-type'];
+    }
+    if (next.origin !== origin && !how.forwardCredentials) {
+      withCredentials = false;
+      nextHeaders = Object.fromEntries(
+        Object.entries(nextHeaders).filter(([k]) => k !== 'authorization' && !how.credentialHeaders.includes(k)),
+      );
+    }
+    outgoing = {
+      url: next,
+      method: toGet ? 'GET' : outgoing.method,
+      headers: nextHeaders,
+      body: toGet ? { kind: 'none' } : outgoing.body,
+    };
+  }
+}
+
+function bodyInit(body: ProxyBody): BodyInit | null {
+  if (body.kind === 'bytes') return body.bytes;
+  if (body.kind === 'stream') return body.stream;
+  return null;
+}
+
+async function fetchWithTimeout(url: URL, init: RequestInit): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The provider did not answer in time', 'TimeoutError')),
+    UPSTREAM_HEADERS_TIMEOUT_MS,
+  );
+  try {
+    return await fetch(url, { ...init, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const STRIPPED_RESPONSE_HEADERS = new Set([...HOP_BY_HOP, 'set-cookie', 'alt-svc', 'strict-transport-security']);
+
+/** The provider's answer, streamed back: status and headers as sent, minus hop-by-hop ones and cookies. */
+function respond(
+  deps: ProxyDeps,
+  upstream: Response,
+  how: { decompress: boolean; retries: number; line: LogLine; write: () => void },
+): Response {
+  const headers = new Headers();
+  for (const [name, value] of upstream.headers) if (!STRIPPED_RESPONSE_HEADERS.has(name)) headers.append(name, value);
+  const encoded = upstream.headers.has('content-encoding');
+  const length = upstream.headers.get('content-length');
+  if (encoded && how.decompress) headers.delete('content-encoding');
+  if (length !== null && !encoded) headers.set('content-length', length);
+  headers.set(PROXY_RESPONSE_HEADERS.retries, String(how.retries));
+  const { line } = how;
+  line.status = upstream.status;
+  line.outcome = upstream.status < 400 ? 'success' : 'failure';
+  if (upstream.status >= 400) line.errorCode = 'upstream_status';
+
+  if (!upstream.body || NULL_BODY.has(upstream.status)) {
+    line.bytes = 0;
+    how.write();
+    return new Response(null, { status: upstream.status, headers });
+  }
+  if (length !== null && !encoded) {
+    line.bytes = Number(length);
+    how.write();
+    return new Response(upstream.body, { status: upstream.status, headers });
+  }
+  // Unknown length: count the bytes as they pass and write the log line when the body ends.
+  let bytes = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  deps.waitUntil(
+    upstream.body.pipeTo(counter.writable).then(
+      () => {
+        line.bytes = bytes;
+        how.write();
+      },
+      () => {
+        line.bytes = bytes;
+        line.outcome = 'failure';
+        line.errorCode = 'response_aborted';
+        line.message = 'The response body was not delivered in full';
+        how.write();
+      },
+    ),
+  );
+  return new Response(counter.readable, { status: upstream.status, headers });
+}

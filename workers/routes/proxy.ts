@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { requireSecretKey } from '../middleware/secret-key.js';
+import { handleProxy } from '../proxy/proxy.js';
+
+/** `ANY /proxy/*` for secret-key callers (see workers/proxy/proxy.ts). */
+export const proxyRoutes = new Hono<AppEnv>().use(requireSecretKey).all('/*', (c) =>
+  handleProxy(
+    {
+      env: c.env,
+      config: c.get('config'),
+      db: c.get('db'),
+      environment: c.get('environment'),
+      requestId: c.get('requestId'),
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    },
+    c.req.raw,
+  ),
+);
