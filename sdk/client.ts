@@ -16,7 +16,16 @@ import type {
 } from './contract/integrations.js';
 import type { ProviderDefinitionInput } from './contract/provider-definition.js';
 import type { WireProvider } from './contract/providers.js';
+import type { listLogsQuerySchema, listLogsResponseSchema } from './contract/proxy.js';
 import { PierError } from './errors.js';
+import { type PaginateConfig, paginate } from './paginate.js';
+import {
+  buildProxyRequest,
+  type PaginatedProxyConfig,
+  type ProxyConfig,
+  type ProxyResponse,
+  readProxyResponse,
+} from './proxy.js';
 
 export type PierOptions = {
   /** An environment secret key (`pier_sk_…`). */
@@ -216,6 +225,104 @@ export class Pier {
   /** @example await pier.deleteApiKey(2, 5) */
   async deleteApiKey(environmentId: number, keyId: number): Promise<void> {
     await this.#request('DELETE', '/environment/api-keys', { body: { environment_id: environmentId, key_id: keyId } });
+  }
+
+  // Proxy
+
+  /**
+   * Calls the provider's API as the connection, through `ANY /proxy/*`. Throws PierError when Pier
+   * refuses the call and ProxyUpstreamError when the provider answers 4xx/5xx.
+   *
+   * @example const { data } = await pier.proxy({ method: 'GET', endpoint: '/user/repos', connectionId: 'u-1', providerConfigKey: 'github' })
+   */
+  async proxy<T = unknown>(config: ProxyConfig): Promise<ProxyResponse<T>> {
+    const { url, init } = buildProxyRequest(this.#host, this.#secretKey, config);
+    return readProxyResponse<T>(await this.#fetch(url, init), config);
+  }
+
+  /** @example const { data } = await pier.get({ endpoint: '/me', connectionId: 'u-1', providerConfigKey: 'slack' }) */
+  get<T = unknown>(config: Omit<ProxyConfig, 'method'>): Promise<ProxyResponse<T>> {
+    return this.proxy<T>({ ...config, method: 'GET' });
+  }
+
+  /** @example await pier.post({ endpoint: '/chat.postMessage', data: { channel, text }, connectionId, providerConfigKey: 'slack' }) */
+  post<T = unknown>(config: Omit<ProxyConfig, 'method'>): Promise<ProxyResponse<T>> {
+    return this.proxy<T>({ ...config, method: 'POST' });
+  }
+
+  /** @example await pier.put({ endpoint: '/items/1', data: item, connectionId, providerConfigKey }) */
+  put<T = unknown>(config: Omit<ProxyConfig, 'method'>): Promise<ProxyResponse<T>> {
+    return this.proxy<T>({ ...config, method: 'PUT' });
+  }
+
+  /** @example await pier.patch({ endpoint: '/items/1', data: { name }, connectionId, providerConfigKey }) */
+  patch<T = unknown>(config: Omit<ProxyConfig, 'method'>): Promise<ProxyResponse<T>> {
+    return this.proxy<T>({ ...config, method: 'PATCH' });
+  }
+
+  /** @example await pier.delete({ endpoint: '/items/1', connectionId, providerConfigKey }) */
+  delete<T = unknown>(config: Omit<ProxyConfig, 'method'>): Promise<ProxyResponse<T>> {
+    return this.proxy<T>({ ...config, method: 'DELETE' });
+  }
+
+  /**
+   * Every page of a paginated endpoint, driven by the provider's catalog entry (`proxy.paginate`)
+   * merged with `config.paginate`. Link-header next pages are followed on the provider's host.
+   *
+   * @example for await (const issues of pier.paginate({ endpoint: '/repos/o/r/issues', connectionId, providerConfigKey: 'github', paginate: { limit: 100 } })) save(issues)
+   */
+  async *paginate<T = unknown>(config: PaginatedProxyConfig): AsyncGenerator<T[], void, undefined> {
+    const catalog = await this.#catalogPagination(config.providerConfigKey);
+    const merged: PaginateConfig = { ...catalog, ...config.paginate };
+    const params = Object.fromEntries(Object.entries(config.params ?? {}).map(([k, v]) => [k, String(v)]));
+    yield* paginate<T>(
+      async (page) => {
+        const next = page.url ? new URL(page.url) : undefined;
+        const response = await this.proxy({
+          ...config,
+          method: config.method ?? 'GET',
+          endpoint: next ? next.pathname : config.endpoint,
+          params: next ? Object.fromEntries(next.searchParams) : page.params,
+          baseUrlOverride: next ? next.origin : config.baseUrlOverride,
+          responseType: 'json',
+        });
+        return { headers: response.headers, data: response.data };
+      },
+      merged,
+      params,
+    );
+  }
+
+  readonly #paginationByIntegration = new Map<string, Promise<PaginateConfig>>();
+
+  #catalogPagination(integrationKey: string): Promise<PaginateConfig> {
+    let found = this.#paginationByIntegration.get(integrationKey);
+    if (!found) {
+      found = (async () => {
+        const integration = await this.getIntegration(integrationKey);
+        const provider = await this.getProvider(integration.provider);
+        return (provider.proxy?.paginate ?? {}) as PaginateConfig;
+      })();
+      found.catch(() => this.#paginationByIntegration.delete(integrationKey));
+      this.#paginationByIntegration.set(integrationKey, found);
+    }
+    return found;
+  }
+
+  // Logs
+
+  /**
+   * The operations log, newest first; pass `next_cursor` back as `cursor` for older entries.
+   *
+   * @example const { data, next_cursor } = await pier.listLogs({ connection_id: 'u-1', status: 'failure' })
+   */
+  async listLogs(query: z.input<typeof listLogsQuerySchema> = {}): Promise<z.output<typeof listLogsResponseSchema>> {
+    const params = Object.fromEntries(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
+    return this.#request('GET', '/logs', { query: params });
   }
 }
 

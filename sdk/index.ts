@@ -2,3 +2,5 @@
 export { Pier, type PierOptions } from './client.js';
 export * from './contract/index.js';
 export { PierError } from './errors.js';
+export { type PageRequest, type PageResponse, type PaginateConfig, paginate } from './paginate.js';
+export { type PaginatedProxyConfig, type ProxyConfig, type ProxyResponse, ProxyUpstreamError } from './proxy.js';

@@ -7,4 +7,5 @@ export * from './integrations.js';
 export * from './openapi.js';
 export * from './provider-definition.js';
 export * from './providers.js';
+export * from './proxy.js';
 export * from './routes.js';
