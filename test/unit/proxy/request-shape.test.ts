@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { linkFromHeader, paginate, readPath } from '../../../sdk/paginate.js';
+import { unsafeHostValues } from '../../../workers/proxy/authorize-request.js';
+import { readProxyOptions } from '../../../workers/proxy/options.js';
+import { upstreamUrl } from '../../../workers/proxy/proxy.js';
+import { REDACTED, redactPathAndQuery } from '../../../workers/proxy/redact.js';
+
+describe('proxy request shape', () => {
+  it('reads the reference headers and forwards only Nango-Proxy-*/Pier-Proxy-* and body-describing headers', () => {
+    const options = readProxyOptions(
+      new Headers({
+        'connection-id': 'u-1',
+        'provider-config-key': 'github',
+        retries: '2',
+        'retry-on': '409, 418',
+        'base-url-override': 'https://uploads.github.com',
+        decompress: 'true',
+        'pier-rate-limit-wait': '0',
+        'nango-proxy-x-github-api-version': '2022-11-28',
+        'pier-proxy-if-match': 'W/"1"',
+        'nango-proxy-transfer-encoding': 'chunked',
+        'content-type': 'application/json',
+        cookie: 'a=b',
+        authorization: 'Bearer pier-secret',
+      }),
+    );
+    expect(options).toMatchObject({
+      connectionId: 'u-1',
+      integrationKey: 'github',
+      retries: 2,
+      retryOn: [409, 418],
+      baseUrlOverride: 'https://uploads.github.com',
+      decompress: true,
+      maxWaitMs: 0,
+      forwardHeadersOnRedirect: false,
+    });
+    expect(options.forwardedHeaders).toEqual({
+      'x-github-api-version': '2022-11-28',
+      'if-match': 'W/"1"',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('reports every bad header at once', () => {
+    try {
+      readProxyOptions(new Headers({ 'connection-id': 'bad id!', retries: '99', decompress: 'maybe' }));
+      expect.unreachable();
+    } catch (err) {
+      const paths = (err as { errors: { path: string[] }[] }).errors.map((e) => e.path[1]);
+      expect(paths.sort()).toEqual(['connection-id', 'decompress', 'provider-config-key', 'retries']);
+    }
+  });
+
+  it('joins base URL, path and query without re-encoding what the caller sent', () => {
+    expect(upstreamUrl('https://api.example.com/v2/', '/users?q=a%20b&x=1+2', { key: 'k v' }).toString()).toBe(
+      'https://api.example.com/v2/users?q=a%20b&x=1+2&key=k%20v',
+    );
+    expect(upstreamUrl('https://api.example.com', '', {}).toString()).toBe('https://api.example.com/');
+  });
+
+  it('refuses connection values that would move a templated host', () => {
+    const template = 'https://${connectionConfig.subdomain}.zendesk.com/api/v2';
+    expect(unsafeHostValues(template, { subdomain: 'acme' })).toEqual([]);
+    expect(unsafeHostValues(template, { subdomain: 'evil.example#' })).toEqual(['connectionConfig.subdomain']);
+    expect(unsafeHostValues(template, { subdomain: 'a@evil.example' })).toEqual(['connectionConfig.subdomain']);
+    expect(
+      unsafeHostValues('${connectionConfig.instance_url}', { instance_url: 'https://x.my.salesforce.com' }),
+    ).toEqual([]);
+  });
+
+  it('redacts secret-looking query values and known secrets, nothing else', () => {
+    expect(redactPathAndQuery('/v1/items?limit=5&api_key=abc&access_token=t&q=ok', [])).toBe(
+      `/v1/items?limit=5&api_key=${REDACTED}&access_token=${REDACTED}&q=ok`,
+    );
+    expect(redactPathAndQuery('/users/sk-live-123456/profile?x=sk-live-123456', ['sk-live-123456'])).toBe(
+      `/users/${REDACTED}/profile?x=${REDACTED}`,
+    );
+    expect(redactPathAndQuery('/plain', [])).toBe('/plain');
+  });
+});
+
+describe('pagination', () => {
+  const pages = (all: number[], size: number) =>
+    Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.slice(i * size, (i + 1) * size));
+
+  it('parses RFC 8288 Link headers', () => {
+    const header = '<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"';
+    expect(linkFromHeader(header)).toBe('https://api.github.com/x?page=2');
+    expect(linkFromHeader(header, 'last')).toBe('https://api.github.com/x?page=5');
+    expect(linkFromHeader(null)).toBeUndefined();
+    expect(readPath({ a: { b: [1] } }, 'a.b')).toEqual([1]);
+  });
+
+  it('follows a cursor until it is empty and stops on a repeated cursor', async () => {
+    const seen: Record<string, string>[] = [];
+    const got: number[][] = [];
+    for await (const page of paginate<number>(
+      async ({ params }) => {
+        seen.push(params);
+        const at = Number(params.after ?? 0);
+        return { headers: new Headers(), data: { rows: [at, at + 1], next: at < 4 ? String(at + 2) : null } };
+      },
+      {
+        type: 'cursor',
+        cursor_name_in_request: 'after',
+        cursor_path_in_response: 'next',
+        response_path: 'rows',
+        limit_name_in_request: 'n',
+        limit: 2,
+      },
+      { filter: 'x' },
+    ))
+      got.push(page);
+    expect(got).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+    expect(seen[1]).toEqual({ filter: 'x', n: '2', after: '2' });
+
+    let calls = 0;
+    for await (const _ of paginate(
+      async () => {
+        calls++;
+        return { headers: new Headers(), data: { rows: [1], next: 'same' } };
+      },
+      { type: 'cursor', cursor_name_in_request: 'c', cursor_path_in_response: 'next', response_path: 'rows' },
+    ));
+    expect(calls).toBe(2);
+  });
+
+  it('counts offsets per page or by records', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => i);
+    const offsets: string[] = [];
+    for await (const _ of paginate(
+      async ({ params }) => {
+        offsets.push(params.page ?? '');
+        return { headers: new Headers(), data: pages(all, 3)[Number(params.page) - 1] ?? [] };
+      },
+      { type: 'offset', offset_name_in_request: 'page', offset_start_value: 1, offset_calculation_method: 'per-page' },
+    ));
+    expect(offsets).toEqual(['1', '2', '3', '4']);
+    const byRecords: string[] = [];
+    for await (const _ of paginate(
+      async ({ params }) => {
+        byRecords.push(params.offset ?? '');
+        const at = Number(params.offset);
+        return { headers: new Headers(), data: all.slice(at, at + 3) };
+      },
+      { type: 'offset', offset_name_in_request: 'offset', limit_name_in_request: 'limit', limit: 3 },
+    ));
+    expect(byRecords).toEqual(['0', '3', '6']);
+  });
+
+  it('needs a type and the fields of its kind', async () => {
+    await expect(paginate(async () => ({ headers: new Headers(), data: [] }), {}).next()).rejects.toThrow(TypeError);
+    await expect(
+      paginate(async () => ({ headers: new Headers(), data: [] }), { type: 'cursor' }).next(),
+    ).rejects.toThrow(/cursor_name_in_request/);
+  });
+});
