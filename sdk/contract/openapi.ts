@@ -15,6 +15,7 @@ function parameters(route: RouteContract): JsonObject[] {
   for (const [where, schema] of [
     ['path', route.params],
     ['query', route.query],
+    ['header', route.headers],
   ] as const) {
     if (!schema) continue;
     const json = toSchema(schema, 'input');
@@ -55,7 +56,13 @@ export function buildOpenApiDocument(options: { serverUrl: string; version: stri
     };
     const params = parameters(route);
     if (params.length > 0) operation.parameters = params;
-    if (route.body)
+    if (route.rawBody)
+      operation.requestBody = {
+        required: false,
+        description: 'Forwarded to the provider as sent (JSON, form, multipart or binary, up to 100 MiB)',
+        content: { '*/*': { schema: {} } },
+      };
+    else if (route.body)
       operation.requestBody = {
         required: true,
         content: { 'application/json': { schema: toSchema(route.body, 'input') } },

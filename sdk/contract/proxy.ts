@@ -20,6 +20,10 @@ export const PROXY_RESPONSE_HEADERS = {
   retries: 'pier-proxy-retries',
 } as const;
 
+export const proxyPathSchema = z.object({
+  path: z.string().describe('The provider path, after its base URL; the query string is forwarded as sent'),
+});
+
 export const proxyHeadersSchema = z.object({
   'connection-id': z.string().min(1).max(255).describe('The connection to call as'),
   'provider-config-key': z.string().min(1).max(255).describe('The integration’s unique key'),

@@ -31,6 +31,7 @@ import {
   webhookSigningKeySchema,
 } from './environments.js';
 import { errorBodySchema } from './errors.js';
+import { listLogsQuerySchema, listLogsResponseSchema, proxyHeadersSchema, proxyPathSchema } from './proxy.js';
 import {
   createIntegrationBodySchema,
   getIntegrationQuerySchema,
@@ -60,7 +61,11 @@ export type RouteContract = {
   auth: 'none' | 'secret_key' | 'account' | 'connect_session';
   params?: z.ZodObject;
   query?: z.ZodType;
+  /** Request headers the route reads (the proxy's controls). */
+  headers?: z.ZodObject;
   body?: z.ZodType;
+  /** The body is passed through as is (any media type), not validated JSON. */
+  rawBody?: boolean;
   response: { status: number; schema?: z.ZodType; description: string };
 };
 
@@ -370,6 +375,26 @@ export const ROUTES = [
     auth: 'secret_key',
     body: metadataBodySchema,
     response: { status: 200, description: 'The request body' },
+  },
+  ...(['get', 'post', 'put', 'patch', 'delete'] as const).map((method) => ({
+    method,
+    path: '/proxy/{path}',
+    summary: `${method.toUpperCase()} at the provider as the connection (credentials, retries and rate limits applied)`,
+    tag: 'Proxy',
+    auth: 'secret_key' as const,
+    params: proxyPathSchema,
+    headers: proxyHeadersSchema,
+    rawBody: method !== 'get' && method !== 'delete',
+    response: { status: 200, description: 'The provider’s status, headers and body, streamed' },
+  })),
+  {
+    method: 'get',
+    path: '/logs',
+    summary: 'The operations log: proxied calls, newest first',
+    tag: 'Logs',
+    auth: 'secret_key',
+    query: listLogsQuerySchema,
+    response: { status: 200, schema: listLogsResponseSchema, description: 'A page of operations' },
   },
 ] as const satisfies readonly RouteContract[];
 
