@@ -25,13 +25,25 @@ export type RefreshDecision =
   | { action: 'fail'; reason: 'needs_reauth' | 'cooling_down' | 'expired_without_refresh_token'; retryAtMs?: number };
 
 /**
+ * The refresh buffer for this token: the configured one, but never more than half the token's
+ * lifetime, so a token that lives 60 s is not "expiring" the moment it is issued (which would mean
+ * a refresh on every call).
+ */
+export function effectiveBufferMs(state: TokenState, bufferSeconds: number): number {
+  const configured = bufferSeconds * 1000;
+  if (state.expiresAtMs === null || state.lastRefreshAtMs === null) return configured;
+  const lifetime = state.expiresAtMs - state.lastRefreshAtMs;
+  return lifetime > 0 ? Math.min(configured, Math.floor(lifetime / 2)) : configured;
+}
+
+/**
  * Whether a caller can use the stored token, must refresh first, or must fail.
  *
  * @example decideRefresh({ ...state, expiresAtMs: now + 60_000 }, now, 900) // { action: 'refresh' }
  */
 export function decideRefresh(state: TokenState, nowMs: number, bufferSeconds: number, force = false): RefreshDecision {
   if (state.needsReauth) return { action: 'fail', reason: 'needs_reauth' };
-  const expiring = state.expiresAtMs !== null && state.expiresAtMs - bufferSeconds * 1000 <= nowMs;
+  const expiring = state.expiresAtMs !== null && state.expiresAtMs - effectiveBufferMs(state, bufferSeconds) <= nowMs;
   if (!force && !expiring) return { action: 'use' };
   if (!state.hasRefreshToken) {
     if (state.expiresAtMs !== null && state.expiresAtMs <= nowMs)
@@ -58,7 +70,8 @@ export function cooldownAfterFailure(failures: number, nowMs: number): number {
 export function nextRefreshAtMs(state: TokenState, nowMs: number, bufferSeconds: number): number | null {
   if (state.needsReauth || !state.hasRefreshToken) return null;
   const keepAlive = (state.lastRefreshAtMs ?? nowMs) + KEEP_ALIVE_INTERVAL_MS;
-  const beforeExpiry = state.expiresAtMs === null ? keepAlive : state.expiresAtMs - bufferSeconds * 1000;
+  const beforeExpiry =
+    state.expiresAtMs === null ? keepAlive : state.expiresAtMs - effectiveBufferMs(state, bufferSeconds);
   const at = Math.min(beforeExpiry, keepAlive);
   if (state.cooldownUntilMs !== null && state.cooldownUntilMs > at) return state.cooldownUntilMs;
   return Math.max(at, nowMs);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
@@ -13,6 +13,8 @@ export type RunningPlatform = {
   stateDir: string;
   stop(): Promise<void>;
   output(): string;
+  /** Resident memory of the platform's workerd process, in bytes (Linux). */
+  workerdRssBytes(): number;
 };
 
 /** A free loopback port, found by binding port 0. */
@@ -78,6 +80,13 @@ export async function startPlatform(
     secretKey,
     stateDir,
     output: () => output,
+    workerdRssBytes: () => {
+      const rows = execFileSync('ps', ['-eo', 'pgid=,rss=,comm='], { encoding: 'utf8' }).split('\n');
+      const mine = rows
+        .map((row) => row.trim().split(/\s+/))
+        .filter(([pgid, , comm]) => Number(pgid) === child.pid && (comm ?? '').includes('workerd'));
+      return mine.reduce((sum, [, rss]) => sum + Number(rss) * 1024, 0);
+    },
     stop: () =>
       new Promise<void>((resolveStop) => {
         const exited = () => child.exitCode !== null || child.signalCode !== null;

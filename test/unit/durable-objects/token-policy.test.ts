@@ -3,6 +3,7 @@ import {
   classifyRefreshFailure,
   cooldownAfterFailure,
   decideRefresh,
+  effectiveBufferMs,
   KEEP_ALIVE_INTERVAL_MS,
   nextRefreshAtMs,
   type TokenState,
@@ -21,9 +22,21 @@ const base: TokenState = {
 describe('token policy', () => {
   it('uses a token outside the buffer and refreshes inside it', () => {
     expect(decideRefresh(base, now, 900)).toEqual({ action: 'use' });
-    expect(decideRefresh({ ...base, expiresAtMs: now + 899_000 }, now, 900)).toEqual({ action: 'refresh' });
+    expect(decideRefresh({ ...base, lastRefreshAtMs: now - 2_700_000, expiresAtMs: now + 899_000 }, now, 900)).toEqual({
+      action: 'refresh',
+    });
     expect(decideRefresh({ ...base, expiresAtMs: now - 1 }, now, 900)).toEqual({ action: 'refresh' });
     expect(decideRefresh(base, now, 900, true)).toEqual({ action: 'refresh' });
+  });
+
+  it('caps the buffer at half the token lifetime, so short-lived tokens are not refreshed on every call', () => {
+    const short = { ...base, lastRefreshAtMs: now, expiresAtMs: now + 60_000 };
+    expect(effectiveBufferMs(short, 900)).toBe(30_000);
+    expect(decideRefresh(short, now + 1000, 900)).toEqual({ action: 'use' });
+    expect(decideRefresh(short, now + 30_000, 900)).toEqual({ action: 'refresh' });
+    expect(nextRefreshAtMs(short, now, 900)).toBe(now + 30_000);
+    // An imported token that was already expired: the full buffer applies.
+    expect(effectiveBufferMs({ ...base, lastRefreshAtMs: now, expiresAtMs: now - 1 }, 900)).toBe(900_000);
   });
 
   it('never refreshes a token that cannot be refreshed', () => {
@@ -64,8 +77,9 @@ describe('token policy', () => {
     expect(nextRefreshAtMs({ ...base, expiresAtMs: null }, now, 900)).toBe(now + KEEP_ALIVE_INTERVAL_MS);
     expect(nextRefreshAtMs({ ...base, hasRefreshToken: false }, now, 900)).toBeNull();
     expect(nextRefreshAtMs({ ...base, needsReauth: true }, now, 900)).toBeNull();
-    expect(nextRefreshAtMs({ ...base, expiresAtMs: now + 1000 }, now, 900)).toBe(now);
-    expect(nextRefreshAtMs({ ...base, expiresAtMs: now + 1000, cooldownUntilMs: now + 30_000 }, now, 900)).toBe(
+    const old = { ...base, lastRefreshAtMs: now - 3_600_000 };
+    expect(nextRefreshAtMs({ ...old, expiresAtMs: now + 1000 }, now, 900)).toBe(now);
+    expect(nextRefreshAtMs({ ...old, expiresAtMs: now + 1000, cooldownUntilMs: now + 30_000 }, now, 900)).toBe(
       now + 30_000,
     );
   });

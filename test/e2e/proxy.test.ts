@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pier, PierError } from '../../sdk/index.js';
+import { DOWNLOAD_BLOCK, type FakeProviderApi, startFakeProviderApi } from './support/fake-provider-api.js';
+import { type OAuthServer, obtainTokens, startOAuthServer } from './support/oauth-server.js';
+import { type RunningPlatform, startPlatform } from './support/platform.js';
+
+/**
+ * The proxy through the real local platform (`npm start`: wrangler dev, workerd, local D1 and
+ * Durable Objects), a real OAuth server and a fake provider API on loopback.
+ */
+describe('the proxy on the local platform', () => {
+  let platform: RunningPlatform;
+  let providerApi: FakeProviderApi;
+  let oauth: OAuthServer;
+  let pier: Pier;
+  const conn = { connectionId: 'big', providerConfigKey: 'files' };
+
+  beforeAll(async () => {
+    providerApi = await startFakeProviderApi();
+    oauth = await startOAuthServer({ redirectUris: ['http://127.0.0.1/callback'], accessTokenTtlSeconds: 60 });
+    platform = await startPlatform();
+    pier = new Pier({ secretKey: platform.secretKey, host: platform.url });
+    await pier.createProvider({
+      name: 'files-api',
+      displayName: 'Files API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: providerApi.url, headers: { 'x-api-key': '${apiKey}' } },
+    });
+    await pier.createIntegration({ unique_key: 'files', provider: 'files-api' });
+    await fetch(`${platform.url}/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        provider_config_key: 'files',
+        connection_id: 'big',
+        credentials: { type: 'API_KEY', apiKey: 'sk-e2e-files' },
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await providerApi?.close();
+    await oauth?.close();
+  });
+
+  /** Streams a proxied download, hashing it, while sampling workerd's memory. */
+  async function download(path: string): Promise<{ bytes: number; sha256: string; rssGrowth: number }> {
+    const baseline = platform.workerdRssBytes();
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, platform.workerdRssBytes());
+    }, 100);
+    try {
+      const response = await pier.get<ReadableStream<Uint8Array>>({ ...conn, endpoint: path, responseType: 'stream' });
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of response.data as unknown as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+      }
+      return { bytes, sha256: hash.digest('hex'), rssGrowth: peak - baseline };
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+
+  function expectedDownload(mb: number): string {
+    const hash = createHash('sha256');
+    for (let i = 0; i < mb; i++) hash.update(DOWNLOAD_BLOCK);
+    return hash.digest('hex');
+  }
+
+  it('streams a 100 MB download with flat memory, with and without a Content-Length', async () => {
+    // Warm the path so the first-request compile does not count as growth.
+    await download('/download?mb=1');
+    const sized = await download('/download?mb=100');
+    expect(sized.bytes).toBe(100 * 1024 * 1024);
+    expect(sized.sha256).toBe(expectedDownload(100));
+    // A buffered body would add 100 MB; streaming stays within a few chunks.
+    expect(sized.rssGrowth).toBeLessThan(40 * 1024 * 1024);
+
+    const chunked = await download('/download?mb=100&chunked=1');
+    expect(chunked.bytes).toBe(100 * 1024 * 1024);
+    expect(chunked.rssGrowth).toBeLessThan(40 * 1024 * 1024);
+
+    // The chunked one was counted as it passed: the log has its size.
+    let logged: number | null | undefined;
+    for (let i = 0; i < 40 && !logged; i++) {
+      const logs = await pier.listLogs({ connection_id: 'big', limit: 5 });
+      logged = logs.data.find((l) => l.path === '/download?mb=100&chunked=1')?.bytes;
+      if (!logged) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(logged).toBe(100 * 1024 * 1024);
+  });
+
+  it('streams a 20 MB upload through once (too big to hold for retries) byte for byte', async () => {
+    const body = Buffer.alloc(20 * 1024 * 1024, 'upload-');
+    const response = await pier.post<{ body: { size: number; sha256: string } }>({
+      ...conn,
+      endpoint: '/echo/upload',
+      data: body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(response.data.body.size).toBe(body.length);
+    expect(response.data.body.sha256).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('refuses a body over 100 MiB with 413 before reading it', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${platform.url}/proxy/echo/upload`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${platform.secretKey}`,
+            'connection-id': 'big',
+            'provider-config-key': 'files',
+            'content-type': 'application/octet-stream',
+            'content-length': String(101 * 1024 * 1024),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(Buffer.alloc(1024));
+      // Never send the rest: the answer must come from the declared length alone.
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe('payload_too_large');
+  });
+
+  it('refreshes an expired OAuth token once through the real OAuth server, then the call succeeds', async () => {
+    await pier.createProvider({
+      name: 'oidc-api',
+      displayName: 'OIDC API',
+      auth: { mode: 'OAUTH2', authorizationUrl: `${oauth.url}/auth`, tokenUrl: `${oauth.url}/token` },
+      api: { baseUrl: oauth.url },
+    });
+    await pier.createIntegration({
+      unique_key: 'oidc',
+      provider: 'oidc-api',
+      credentials: { type: 'OAUTH2', client_id: oauth.clientId, client_secret: oauth.clientSecret },
+    });
+    const tokens = await obtainTokens(oauth, 'http://127.0.0.1/callback');
+    await fetch(`${platform.url}/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        provider_config_key: 'oidc',
+        connection_id: 'expired',
+        credentials: {
+          type: 'OAUTH2',
+          access_token: tokens.access_token,
+          refresh_token: tokens.refresh_token,
+          expires_at: new Date(Date.now() - 1000).toISOString(),
+        },
+      }),
+    });
+    const refreshesBefore = oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        pier.get<{ sub: string }>({ connectionId: 'expired', providerConfigKey: 'oidc', endpoint: '/me' }),
+      ),
+    );
+    expect(results.every((r) => r.status === 200 && r.data.sub)).toBe(true);
+    expect(oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length).toBe(refreshesBefore + 1);
+  });
+
+  it('answers a forbidden Base-Url-Override with 403 in the documented shape', async () => {
+    const error = await pier
+      .get({ ...conn, endpoint: '/latest/meta-data', baseUrlOverride: 'http://169.254.169.254' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PierError);
+    expect([(error as PierError).status, (error as PierError).code]).toEqual([403, 'forbidden_url']);
+  });
+});
