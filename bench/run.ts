@@ -2,11 +2,13 @@
  * `npm run bench`: runs every benchmark against the real local platform and prints results with
  * ratios to a baseline measured in the same run (machines here are noisy; compare ratios, not ms).
  */
+import { benchProxy } from './proxy.js';
 import { benchTokenRefresh } from './token-refresh.js';
 
 const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]>> = {
   'token-refresh': () => benchTokenRefresh(),
+  proxy: () => benchProxy(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

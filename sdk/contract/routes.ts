@@ -31,7 +31,6 @@ import {
   webhookSigningKeySchema,
 } from './environments.js';
 import { errorBodySchema } from './errors.js';
-import { listLogsQuerySchema, listLogsResponseSchema, proxyHeadersSchema, proxyPathSchema } from './proxy.js';
 import {
   createIntegrationBodySchema,
   getIntegrationQuerySchema,
@@ -49,6 +48,7 @@ import {
   providerResponseSchema,
   wireProviderSchema,
 } from './providers.js';
+import { listLogsQuerySchema, listLogsResponseSchema, proxyHeadersSchema, proxyPathSchema } from './proxy.js';
 
 /** One documented route: the single description the OpenAPI document is generated from. */
 export type RouteContract = {

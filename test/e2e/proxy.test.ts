@@ -48,10 +48,10 @@ describe('the proxy on the local platform', () => {
 
   /** Streams a proxied download, hashing it, while sampling workerd's memory. */
   async function download(path: string): Promise<{ bytes: number; sha256: string; rssGrowth: number }> {
-    const baseline = platform.workerdRssBytes();
+    const baseline = platform.workerRssBytes();
     let peak = baseline;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, platform.workerdRssBytes());
+      peak = Math.max(peak, platform.workerRssBytes());
     }, 100);
     try {
       const response = await pier.get<ReadableStream<Uint8Array>>({ ...conn, endpoint: path, responseType: 'stream' });
@@ -79,12 +79,12 @@ describe('the proxy on the local platform', () => {
     const sized = await download('/download?mb=100');
     expect(sized.bytes).toBe(100 * 1024 * 1024);
     expect(sized.sha256).toBe(expectedDownload(100));
-    // A buffered body would add 100 MB; streaming stays within a few chunks.
-    expect(sized.rssGrowth).toBeLessThan(40 * 1024 * 1024);
+    // A buffered body would add at least 100 MB; streamed, growth stays well under the body size.
+    expect(sized.rssGrowth).toBeLessThan(50 * 1024 * 1024);
 
     const chunked = await download('/download?mb=100&chunked=1');
     expect(chunked.bytes).toBe(100 * 1024 * 1024);
-    expect(chunked.rssGrowth).toBeLessThan(40 * 1024 * 1024);
+    expect(chunked.rssGrowth).toBeLessThan(50 * 1024 * 1024);
 
     // The chunked one was counted as it passed: the log has its size.
     let logged: number | null | undefined;
@@ -108,10 +108,11 @@ describe('the proxy on the local platform', () => {
     expect(response.data.body.sha256).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
-  it('refuses a body over 100 MiB with 413 before reading it', async () => {
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+  /** Sends a body of `size` bytes, declared or chunked, and resolves with Pier's answer (the upload may be cut short). */
+  function upload(base: string, size: number, declared: boolean): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
       const req = request(
-        `${platform.url}/proxy/echo/upload`,
+        `${base}/proxy/echo/upload`,
         {
           method: 'POST',
           headers: {
@@ -119,7 +120,7 @@ describe('the proxy on the local platform', () => {
             'connection-id': 'big',
             'provider-config-key': 'files',
             'content-type': 'application/octet-stream',
-            'content-length': String(101 * 1024 * 1024),
+            ...(declared ? { 'content-length': String(size) } : {}),
           },
         },
         (res) => {
@@ -130,12 +131,40 @@ describe('the proxy on the local platform', () => {
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
         },
       );
-      req.on('error', reject);
-      req.write(Buffer.alloc(1024));
-      // Never send the rest: the answer must come from the declared length alone.
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+      });
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
     });
-    expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body).error.code).toBe('payload_too_large');
+  }
+
+  it('refuses a body over 100 MiB with 413, declared or counted as it streams', async () => {
+    const uploadsDone = async () =>
+      (await pier.listLogs({ connection_id: 'big', status: '200', limit: 500 })).data.filter(
+        (l) => l.path === '/echo/upload',
+      ).length;
+    const before = await uploadsDone();
+    const declared = await upload(platform.url, 101 * 1024 * 1024, true);
+    expect([declared.status, JSON.parse(declared.body).error.code]).toEqual([413, 'payload_too_large']);
+    // Sent to the Worker's own port: wrangler's dev proxy in front of it wedges on a chunked upload
+    // that its target answered before reading in full (a local-tooling fault, not the Worker's).
+    const chunked = await upload(await platform.workerUrl(), 101 * 1024 * 1024, false);
+    expect([chunked.status, JSON.parse(chunked.body).error.code]).toEqual([413, 'payload_too_large']);
+    expect(platform.output()).not.toContain('Uncaught');
+    // The provider saw an aborted upload, never a shortened body that looked complete.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await uploadsDone()).toBe(before);
+    const refused = await pier.listLogs({ connection_id: 'big', status: '413' });
+    expect(refused.data.map((l) => l.error?.code)).toEqual(['payload_too_large', 'payload_too_large']);
   });
 
   it('refreshes an expired OAuth token once through the real OAuth server, then the call succeeds', async () => {

@@ -18,7 +18,7 @@ import { findProvider } from '../providers/service.js';
 import { authorizeRequest } from './authorize-request.js';
 import { HOP_BY_HOP, type ProxyOptions, readProxyOptions } from './options.js';
 import { redactPathAndQuery } from './redact.js';
-import { BodyTooLargeError, type ProxyBody, readProxyBody, tooLarge } from './request-body.js';
+import { type ProxyBody, readProxyBody, tooLarge } from './request-body.js';
 import {
   hasSignal,
   isRetryableStatus,
@@ -213,8 +213,7 @@ async function forward(
       });
     } catch (err) {
       if (err instanceof ApiError) throw err;
-      if (err instanceof BodyTooLargeError || (err as Error)?.message?.includes('request body over the limit'))
-        throw tooLarge();
+      if (body.kind === 'stream' && body.overLimit.aborted) throw tooLarge();
       failure = (err as Error)?.name === 'TimeoutError' ? 'timeout' : 'network';
     }
 
@@ -410,12 +409,11 @@ async function sendFollowingRedirects(
           : 'The provider redirected to a private, loopback or metadata host; the redirect was not followed',
       );
     const headers = withCredentials ? await how.sign(outgoing) : outgoing.headers;
-    const response = await fetchWithTimeout(outgoing.url, {
-      method: outgoing.method,
-      headers,
-      body: bodyInit(outgoing.body),
-      redirect: 'manual',
-    });
+    const response = await fetchWithTimeout(
+      outgoing.url,
+      { method: outgoing.method, headers, body: bodyInit(outgoing.body), redirect: 'manual' },
+      outgoing.body.kind === 'stream' ? outgoing.body.overLimit : undefined,
+    );
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || !location) return response;
     if (hop >= MAX_REDIRECTS) {
@@ -458,12 +456,13 @@ function bodyInit(body: ProxyBody): BodyInit | null {
   return null;
 }
 
-async function fetchWithTimeout(url: URL, init: RequestInit): Promise<Response> {
+async function fetchWithTimeout(url: URL, init: RequestInit, cancel?: AbortSignal): Promise<Response> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException('The provider did not answer in time', 'TimeoutError')),
     UPSTREAM_HEADERS_TIMEOUT_MS,
   );
+  cancel?.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
   try {
     return await fetch(url, { ...init, signal: controller.signal });
   } finally {

@@ -5,10 +5,6 @@ export const MAX_PROXY_BODY_BYTES = 100 * 1024 * 1024;
 /** Bodies up to this size are held in memory so the call can be retried or redirected. */
 export const REPLAYABLE_BODY_BYTES = 8 * 1024 * 1024;
 
-export class BodyTooLargeError extends Error {
-  override name = 'BodyTooLargeError';
-}
-
 /**
  * A request body for the provider. Small bodies are read whole (`bytes`) and can be sent again;
  * large ones are streamed through once (`stream`), counted against the limit as they pass.
@@ -16,7 +12,15 @@ export class BodyTooLargeError extends Error {
 export type ProxyBody =
   | { kind: 'none' }
   | { kind: 'bytes'; bytes: Uint8Array<ArrayBuffer> }
-  | { kind: 'stream'; stream: ReadableStream<Uint8Array> };
+  | {
+      kind: 'stream';
+      stream: ReadableStream<Uint8Array>;
+      /**
+       * Aborted when the body passes the limit: the upstream request is then cut off (the provider
+       * sees an aborted request, never a shortened one that looks complete).
+       */
+      overLimit: AbortSignal;
+    };
 
 export function tooLarge(): ApiError {
   return new ApiError(
@@ -53,6 +57,7 @@ export async function readProxyBody(request: Request): Promise<ProxyBody> {
   }
   // Too big to hold: what was read so far goes first, the rest follows as it arrives.
   let sent = 0;
+  const overLimit = new AbortController();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = chunks.shift() ?? (await reader.read()).value;
@@ -62,13 +67,13 @@ export async function readProxyBody(request: Request): Promise<ProxyBody> {
       }
       sent += next.byteLength;
       if (sent > MAX_PROXY_BODY_BYTES) {
-        await reader.cancel();
-        controller.error(new BodyTooLargeError('request body over the limit'));
+        overLimit.abort(new DOMException('The request body is over the limit', 'AbortError'));
+        await reader.cancel().catch(() => {});
         return;
       }
       controller.enqueue(next);
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return { kind: 'stream', stream };
+  return { kind: 'stream', stream, overLimit: overLimit.signal };
 }

@@ -13,9 +13,32 @@ export type RunningPlatform = {
   stateDir: string;
   stop(): Promise<void>;
   output(): string;
-  /** Resident memory of the platform's workerd process, in bytes (Linux). */
-  workerdRssBytes(): number;
+  /**
+   * Resident memory of the workerd process that runs Pier's Worker, in bytes (Linux). wrangler dev
+   * starts two: one for its own dev proxy on the public port, one (with the inspector) for the Worker.
+   */
+  workerRssBytes(): number;
+  /**
+   * The Worker's own listening address, behind wrangler's dev proxy. For the few tests where the
+   * dev proxy itself misbehaves (it wedges after a chunked upload it did not finish forwarding).
+   */
+  workerUrl(): Promise<string>;
 };
+
+/** wrangler dev runs two workerd processes: its dev proxy, and the Worker (the one with the inspector). */
+function workerProcess(groupId: number | undefined): string[] {
+  const rows = execFileSync('ps', ['-eo', 'pgid=,pid=,rss=,args='], { encoding: 'utf8' }).split('\n');
+  const worker = rows
+    .map((row) => row.trim().split(/\s+/))
+    .find(
+      ([pgid, , , command, ...args]) =>
+        Number(pgid) === groupId &&
+        (command ?? '').endsWith('/workerd') &&
+        args.some((a) => a.startsWith('--inspector-addr')),
+    );
+  if (!worker) throw new Error('the Worker process of the platform was not found');
+  return worker;
+}
 
 /** A free loopback port, found by binding port 0. */
 export function freePort(): Promise<number> {
@@ -80,12 +103,20 @@ export async function startPlatform(
     secretKey,
     stateDir,
     output: () => output,
-    workerdRssBytes: () => {
-      const rows = execFileSync('ps', ['-eo', 'pgid=,rss=,comm='], { encoding: 'utf8' }).split('\n');
-      const mine = rows
-        .map((row) => row.trim().split(/\s+/))
-        .filter(([pgid, , comm]) => Number(pgid) === child.pid && (comm ?? '').includes('workerd'));
-      return mine.reduce((sum, [, rss]) => sum + Number(rss) * 1024, 0);
+    workerRssBytes: () => Number(workerProcess(child.pid)[2]) * 1024,
+    workerUrl: async () => {
+      const pid = workerProcess(child.pid)[1];
+      const ports = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes(`pid=${pid},`))
+        .map((line) => /127\.0\.0\.1:(\d+)/.exec(line)?.[1])
+        .filter((port): port is string => Boolean(port));
+      for (const port of ports) {
+        const candidate = `http://127.0.0.1:${port}`;
+        const health = await fetch(`${candidate}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        if (health?.status === 200) return candidate;
+      }
+      throw new Error('the Worker’s own address was not found');
     },
     stop: () =>
       new Promise<void>((resolveStop) => {

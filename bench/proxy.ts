@@ -1,0 +1,102 @@
+/**
+ * The proxy's cost: the same GET to the same local upstream, sent directly and through
+ * `/proxy`, at 10 and 50 concurrent clients (closed loop: each client sends its next request when
+ * the last one is answered), in one run. A third series, `GET /health` on the platform, is the
+ * floor of any request through the local stack (wrangler's dev proxy + workerd), so the proxy's
+ * own work can be told apart from the local platform's.
+ */
+import { createServer } from 'node:http';
+import { listenOnLoopback, startPlatform } from '../test/e2e/support/platform.js';
+import { httpGet, loadAgent, ms, summarize } from './stats.js';
+
+type Series = { rps: number; p50: number; p99: number };
+
+async function closedLoop(clients: number, total: number, call: () => Promise<{ status: number }>): Promise<Series> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < total) {
+        issued++;
+        const t = performance.now();
+        const { status } = await call();
+        if (status !== 200) throw new Error(`status ${status}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { p50, p99 } = summarize(latencies);
+  return { rps: latencies.length / seconds, p50, p99 };
+}
+
+export async function benchProxy(options: { requests?: number; levels?: number[] } = {}): Promise<string[]> {
+  const requests = options.requests ?? 2000;
+  const levels = options.levels ?? [10, 50];
+  const body = JSON.stringify({ id: 'item-1', name: 'A small JSON answer', tags: ['a', 'b'] });
+  const upstream = await listenOnLoopback(
+    createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    }),
+  );
+  const platform = await startPlatform();
+  const lines: string[] = [];
+  try {
+    const call = async (method: string, path: string, payload: unknown) => {
+      const response = await fetch(`${platform.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    };
+    await call('POST', '/providers', {
+      name: 'bench-api',
+      displayName: 'Bench API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: upstream.url, headers: { authorization: 'Bearer ${apiKey}' } },
+    });
+    await call('POST', '/integrations', { unique_key: 'bench', provider: 'bench-api' });
+    await call('POST', '/connections', {
+      provider_config_key: 'bench',
+      connection_id: 'bench-1',
+      credentials: { type: 'API_KEY', apiKey: 'sk-bench' },
+    });
+
+    const agent = loadAgent(64);
+    const proxyHeaders = {
+      authorization: `Bearer ${platform.secretKey}`,
+      'connection-id': 'bench-1',
+      'provider-config-key': 'bench',
+    };
+    const direct = () => httpGet(agent, `${upstream.url}/items/1`, {});
+    const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, proxyHeaders);
+    const floor = () => httpGet(agent, `${platform.url}/health`, {});
+    // Warm up every path (first-request compile, object creation, socket pool).
+    await closedLoop(10, 300, direct);
+    await closedLoop(10, 300, proxied);
+    await closedLoop(10, 300, floor);
+
+    lines.push(`Proxy: ${requests} GETs per series, closed loop, same upstream, same run`);
+    lines.push('clients  series            req/s     p50       p99');
+    for (const clients of levels) {
+      const d = await closedLoop(clients, requests, direct);
+      const h = await closedLoop(clients, requests, floor);
+      const p = await closedLoop(clients, requests, proxied);
+      const row = (name: string, s: Series) =>
+        `${String(clients).padStart(7)}  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
+      lines.push(row('direct', d), row('platform floor', h), row('via /proxy', p));
+      lines.push(
+        `         ratios: proxied/direct throughput x${(p.rps / d.rps).toFixed(2)}, p50 added ${ms(p.p50 - d.p50)}` +
+          ` (of which the local platform floor ${ms(h.p50 - d.p50)}, the proxy's own work ${ms(p.p50 - h.p50)})`,
+      );
+    }
+    agent.destroy();
+  } finally {
+    await platform.stop();
+    await upstream.close();
+  }
+  return lines;
+}
