@@ -215,9 +215,9 @@ describe('connections API and ConnectionObject', () => {
     });
     const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'alarmed' });
     const state = await stub.readState();
-    // Buffer 5 s before a 7 s expiry: the alarm is due in about 2 s.
-    expect(state.alarmAtMs).toBeGreaterThan(Date.now());
-    expect(state.alarmAtMs).toBeLessThanOrEqual(Date.now() + 2500);
+    // A 5 s buffer, capped at half the token's 7 s lifetime: the alarm is due in about 3.5 s.
+    expect(state.alarmAtMs).toBeGreaterThan(Date.now() + 2500);
+    expect(state.alarmAtMs).toBeLessThanOrEqual(Date.now() + 4000);
     expect(state.refreshCount).toBe(0);
     const deadline = Date.now() + 15_000;
     let after = state;
