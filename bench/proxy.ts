@@ -94,6 +94,15 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
       );
     }
     agent.destroy();
+    if (process.env.BENCH_DEBUG)
+      console.log(
+        platform
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('TIMING'))
+          .slice(-15)
+          .join('\n'),
+      );
   } finally {
     await platform.stop();
     await upstream.close();

@@ -20,6 +20,16 @@ const KEY_ENTRY = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/;
  * @example readConfig({ PIER_MODE: 'development', PIER_ENCRYPTION_KEYS: 'k1:…' })
  */
 export function readConfig(env: { PIER_MODE?: string; PIER_ENCRYPTION_KEYS?: string }): PierConfig {
+  // Read on every request: remember the last parse (the inputs are the whole key, so no stale hit).
+  if (last && last.mode === env.PIER_MODE && last.keys === env.PIER_ENCRYPTION_KEYS) return last.config;
+  const config = parseConfig(env);
+  last = { mode: env.PIER_MODE, keys: env.PIER_ENCRYPTION_KEYS, config };
+  return config;
+}
+
+let last: { mode: string | undefined; keys: string | undefined; config: PierConfig } | undefined;
+
+function parseConfig(env: { PIER_MODE?: string; PIER_ENCRYPTION_KEYS?: string }): PierConfig {
   const mode = env.PIER_MODE ?? 'production';
   if (mode !== 'development' && mode !== 'production')
     throw new ConfigError(`PIER_MODE must be "development" or "production", not "${mode}"`);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, nowIso } from '../db/client.js';
-import { type ConnectionRow, connections, type IntegrationRow, integrations } from '../db/schema.js';
+import { type ConnectionRow, connections, customProviders, type IntegrationRow, integrations } from '../db/schema.js';
 
 export type ConnectionWithIntegration = ConnectionRow & { integrationKey: string };
 
@@ -114,17 +114,27 @@ export async function findConnectionsByIds(
     .orderBy(asc(connections.id));
 }
 
-/** A connection and its integration in one query: the proxy's lookup on every call. */
+/**
+ * A connection, its integration and (for a custom provider) the provider's stored definition, in
+ * one query: the proxy's lookup on every call.
+ */
 export async function findConnectionByKeys(
   db: Db,
   environmentId: number,
   integrationKey: string,
   connectionId: string,
-): Promise<{ connection: ConnectionRow; integration: IntegrationRow } | undefined> {
+): Promise<{ connection: ConnectionRow; integration: IntegrationRow; customDefinition: string | null } | undefined> {
   const [row] = await db
-    .select({ connection: connections, integration: integrations })
+    .select({ connection: connections, integration: integrations, customDefinition: customProviders.definition })
     .from(connections)
     .innerJoin(integrations, eq(connections.integrationId, integrations.id))
+    .leftJoin(
+      customProviders,
+      and(
+        eq(customProviders.environmentId, integrations.environmentId),
+        eq(customProviders.name, integrations.provider),
+      ),
+    )
     .where(
       and(
         eq(integrations.environmentId, environmentId),

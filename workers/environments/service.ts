@@ -15,6 +15,7 @@ import { sealJson } from '../crypto/secret-box.js';
 import { type Db, isUniqueViolation } from '../db/client.js';
 import type { ApiKeyRow, EnvironmentRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
+import { forgetCachedKeys } from '../middleware/key-cache.js';
 import { signingKeyContext } from './signing-key.js';
 import * as store from './store.js';
 
@@ -82,6 +83,7 @@ export async function listEnvironments(db: Db): Promise<Environment[]> {
 }
 
 export async function deleteEnvironment(db: Db, environmentId: number, callerEnvironmentId: number): Promise<void> {
+  forgetCachedKeys();
   const row = await requireEnvironment(db, environmentId);
   if (row.name === 'prod') throw new ApiError('reserved_environment', 400, 'The prod environment cannot be deleted');
   if (row.id === callerEnvironmentId)
@@ -98,6 +100,7 @@ export async function updateEnvironment(
   environment: EnvironmentRow,
   input: z.output<typeof updateEnvironmentBodySchema>,
 ): Promise<Environment> {
+  forgetCachedKeys();
   const webhookSettings = input.webhook_settings
     ? { ...parseWebhookSettings(environment.webhookSettings), ...input.webhook_settings }
     : undefined;
@@ -172,6 +175,7 @@ export async function createApiKey(db: Db, caller: Caller, input: z.output<typeo
 
 /** Gives a key a new secret; the old secret stops working immediately. */
 export async function rotateApiKey(db: Db, caller: Caller, environmentId: number, keyId: number) {
+  forgetCachedKeys();
   authorizeKeyManagement(caller, environmentId, false);
   const secret = generateSecretKey();
   const row = await store.replaceKeyHash(db, environmentId, keyId, {
@@ -189,6 +193,7 @@ export async function rotateApiKey(db: Db, caller: Caller, environmentId: number
 }
 
 export async function deleteApiKey(db: Db, caller: Caller, environmentId: number, keyId: number): Promise<void> {
+  forgetCachedKeys();
   authorizeKeyManagement(caller, environmentId, false);
   const row = await store.findKeyRow(db, environmentId, keyId);
   if (!row) throw new ApiError('unknown_api_key', 404, `No key ${keyId} in environment ${environmentId}`);

@@ -14,7 +14,7 @@ import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
 import { insertOperation, type NewOperation } from '../logs/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
-import { findProvider } from '../providers/service.js';
+import { builtinProviders } from '../providers/builtin.js';
 import { authorizeRequest } from './authorize-request.js';
 import { HOP_BY_HOP, type ProxyOptions, readProxyOptions } from './options.js';
 import { redactPathAndQuery } from './redact.js';
@@ -123,12 +123,15 @@ async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Ta
       `No connection "${options.connectionId}" for integration "${options.integrationKey}"`,
     );
   }
-  const provider = await findProvider(deps.db, deps.environment.id, found.integration.provider);
+  const provider =
+    builtinProviders().get(found.integration.provider) ??
+    (found.customDefinition ? (JSON.parse(found.customDefinition) as ProviderDefinition) : undefined);
   if (!provider)
     throw new ApiError('unknown_provider', 400, `The provider "${found.integration.provider}" no longer exists`);
   return {
-    ...found,
-    provider: provider.definition,
+    connection: found.connection,
+    integration: found.integration,
+    provider,
     connectionConfig: JSON.parse(found.connection.connectionConfig) as Record<string, string>,
   };
 }

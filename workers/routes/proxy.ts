@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { requireSecretKey } from '../middleware/secret-key.js';
+import { requireSecretKeyCached } from '../middleware/secret-key.js';
 import { handleProxy } from '../proxy/proxy.js';
 
 /** `ANY /proxy/*` for secret-key callers (see workers/proxy/proxy.ts). */
-export const proxyRoutes = new Hono<AppEnv>().use(requireSecretKey).all('/*', (c) =>
+export const proxyRoutes = new Hono<AppEnv>().use(requireSecretKeyCached).all('/*', (c) =>
   handleProxy(
     {
       env: c.env,
