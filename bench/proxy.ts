@@ -33,7 +33,8 @@ async function closedLoop(clients: number, total: number, call: () => Promise<{ 
 
 export async function benchProxy(options: { requests?: number; levels?: number[] } = {}): Promise<string[]> {
   const requests = options.requests ?? 2000;
-  const levels = options.levels ?? [10, 50];
+  // 1 client shows the per-call cost without queueing; 10 and 50 are the targets' levels.
+  const levels = options.levels ?? [1, 10, 50];
   const body = JSON.stringify({ id: 'item-1', name: 'A small JSON answer', tags: ['a', 'b'] });
   const upstream = await listenOnLoopback(
     createServer((_req, res) => {
@@ -82,9 +83,10 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
     lines.push(`Proxy: ${requests} GETs per series, closed loop, same upstream, same run`);
     lines.push('clients  series            req/s     p50       p99');
     for (const clients of levels) {
-      const d = await closedLoop(clients, requests, direct);
-      const h = await closedLoop(clients, requests, floor);
-      const p = await closedLoop(clients, requests, proxied);
+      const n = clients === 1 ? Math.min(requests, 500) : requests;
+      const d = await closedLoop(clients, n, direct);
+      const h = await closedLoop(clients, n, floor);
+      const p = await closedLoop(clients, n, proxied);
       const row = (name: string, s: Series) =>
         `${String(clients).padStart(7)}  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
       lines.push(row('direct', d), row('platform floor', h), row('via /proxy', p));

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, nowIso } from '../db/client.js';
 import { type ConnectionRow, connections, customProviders, type IntegrationRow, integrations } from '../db/schema.js';
+import { forgetProxyTargets } from '../proxy/target-cache.js';
 
 export type ConnectionWithIntegration = ConnectionRow & { integrationKey: string };
 
@@ -22,6 +23,7 @@ export async function upsertConnectionRow(
   /** The current row, which the caller has already read. */
   existing: ConnectionRow | undefined,
 ): Promise<{ row: ConnectionRow; created: boolean }> {
+  forgetProxyTargets();
   if (existing) {
     const [row] = await db
       .update(connections)
@@ -41,6 +43,7 @@ export async function updateConnectionRow(
   id: number,
   values: Partial<Omit<ConnectionRow, 'id' | 'environmentId' | 'integrationId' | 'connectionId' | 'createdAt'>>,
 ): Promise<ConnectionRow | undefined> {
+  forgetProxyTargets();
   const [row] = await db
     .update(connections)
     .set({ ...values, updatedAt: nowIso() })
@@ -50,6 +53,7 @@ export async function updateConnectionRow(
 }
 
 export async function deleteConnectionRow(db: Db, id: number): Promise<void> {
+  forgetProxyTargets();
   await db.delete(connections).where(eq(connections.id, id));
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { type Db, nowIso } from '../db/client.js';
 import { type IntegrationRow, integrations } from '../db/schema.js';
+import { forgetProxyTargets } from '../proxy/target-cache.js';
 
 export function listIntegrationRows(db: Db, environmentId: number): Promise<IntegrationRow[]> {
   return db
@@ -38,6 +39,7 @@ export async function updateIntegrationRow(
     Pick<IntegrationRow, 'uniqueKey' | 'displayName' | 'forwardWebhooks' | 'credentialsEnc' | 'integrationConfig'>
   >,
 ): Promise<IntegrationRow | undefined> {
+  forgetProxyTargets();
   const [row] = await db
     .update(integrations)
     .set({ ...values, updatedAt: nowIso() })
@@ -47,6 +49,7 @@ export async function updateIntegrationRow(
 }
 
 export async function deleteIntegrationRow(db: Db, id: number): Promise<void> {
+  forgetProxyTargets();
   await db.delete(integrations).where(eq(integrations.id, id));
 }
 

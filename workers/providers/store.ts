@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import { type Db, nowIso } from '../db/client.js';
 import { customProviders, integrations } from '../db/schema.js';
+import { forgetProxyTargets } from '../proxy/target-cache.js';
 
 export async function listCustomDefinitions(db: Db, environmentId: number): Promise<ProviderDefinition[]> {
   const rows = await db
@@ -40,6 +41,7 @@ export async function replaceCustomDefinition(
   environmentId: number,
   definition: ProviderDefinition,
 ): Promise<boolean> {
+  forgetProxyTargets();
   const rows = await db
     .update(customProviders)
     .set({ definition: JSON.stringify(definition), updatedAt: nowIso() })
@@ -49,6 +51,7 @@ export async function replaceCustomDefinition(
 }
 
 export async function deleteCustomDefinition(db: Db, environmentId: number, name: string): Promise<boolean> {
+  forgetProxyTargets();
   const rows = await db
     .delete(customProviders)
     .where(and(eq(customProviders.environmentId, environmentId), eq(customProviders.name, name)))

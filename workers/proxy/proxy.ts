@@ -27,6 +27,7 @@ import {
   retryBudget,
   retryDelayMs,
 } from './retry-policy.js';
+import { recallTarget, rememberTarget } from './target-cache.js';
 
 /**
  * `ANY /proxy/*`: one call to a provider's API as a connected user. Credentials come from the
@@ -112,7 +113,12 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
 }
 
 async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Target> {
-  const found = await findConnectionByKeys(deps.db, deps.environment.id, options.integrationKey, options.connectionId);
+  const environmentId = deps.environment.id;
+  let found = recallTarget(environmentId, options.integrationKey, options.connectionId);
+  if (!found) {
+    found = await findConnectionByKeys(deps.db, environmentId, options.integrationKey, options.connectionId);
+    if (found) rememberTarget(environmentId, options.integrationKey, options.connectionId, found);
+  }
   if (!found) {
     const integration = await findIntegrationRow(deps.db, deps.environment.id, options.integrationKey);
     if (!integration)
