@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConnectionFull, ConnectionSummary, importConnectionBodySchema } from './contract/connections.js';
 import type {
   apiKeySchema,
   apiKeyWithSecretSchema,
@@ -225,6 +226,37 @@ export class Pier {
   /** @example await pier.deleteApiKey(2, 5) */
   async deleteApiKey(environmentId: number, keyId: number): Promise<void> {
     await this.#request('DELETE', '/environment/api-keys', { body: { environment_id: environmentId, key_id: keyId } });
+  }
+
+  // Connections
+
+  /** Imports a connection whose credentials you already hold. @example await pier.importConnection({ provider_config_key: 'openai', connection_id: 'u-1', credentials: { type: 'API_KEY', apiKey } }) */
+  async importConnection(input: z.input<typeof importConnectionBodySchema>): Promise<ConnectionFull> {
+    return this.#request<ConnectionFull>('POST', '/connections', { body: input });
+  }
+
+  /** A connection with valid credentials (refreshed first when needed). @example await pier.getConnection('github', 'u-1') */
+  async getConnection(
+    providerConfigKey: string,
+    connectionId: string,
+    options: { forceRefresh?: boolean } = {},
+  ): Promise<ConnectionFull> {
+    const query: Record<string, string> = { provider_config_key: providerConfigKey };
+    if (options.forceRefresh) query.force_refresh = 'true';
+    return this.#request<ConnectionFull>('GET', `/connections/${encodeURIComponent(connectionId)}`, { query });
+  }
+
+  /** @example const { connections } = await pier.listConnections({ search: 'acme' }) */
+  async listConnections(query: Record<string, string | number> = {}): Promise<{ connections: ConnectionSummary[] }> {
+    const params = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    return this.#request('GET', '/connections', { query: params });
+  }
+
+  /** Deletes a connection (revoking its token where the provider supports it). */
+  async deleteConnection(providerConfigKey: string, connectionId: string): Promise<void> {
+    await this.#request('DELETE', `/connections/${encodeURIComponent(connectionId)}`, {
+      query: { provider_config_key: providerConfigKey },
+    });
   }
 
   // Proxy

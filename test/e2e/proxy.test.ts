@@ -29,14 +29,10 @@ describe('the proxy on the local platform', () => {
       api: { baseUrl: providerApi.url, headers: { 'x-api-key': '${apiKey}' } },
     });
     await pier.createIntegration({ unique_key: 'files', provider: 'files-api' });
-    await fetch(`${platform.url}/connections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        provider_config_key: 'files',
-        connection_id: 'big',
-        credentials: { type: 'API_KEY', apiKey: 'sk-e2e-files' },
-      }),
+    await pier.importConnection({
+      provider_config_key: 'files',
+      connection_id: 'big',
+      credentials: { type: 'API_KEY', apiKey: 'sk-e2e-files' },
     });
   });
 
@@ -180,19 +176,15 @@ describe('the proxy on the local platform', () => {
       credentials: { type: 'OAUTH2', client_id: oauth.clientId, client_secret: oauth.clientSecret },
     });
     const tokens = await obtainTokens(oauth, 'http://127.0.0.1/callback');
-    await fetch(`${platform.url}/connections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        provider_config_key: 'oidc',
-        connection_id: 'expired',
-        credentials: {
-          type: 'OAUTH2',
-          access_token: tokens.access_token,
-          refresh_token: tokens.refresh_token,
-          expires_at: new Date(Date.now() - 1000).toISOString(),
-        },
-      }),
+    await pier.importConnection({
+      provider_config_key: 'oidc',
+      connection_id: 'expired',
+      credentials: {
+        type: 'OAUTH2',
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        expires_at: new Date(Date.now() - 1000).toISOString(),
+      },
     });
     const refreshesBefore = oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
     const results = await Promise.all(

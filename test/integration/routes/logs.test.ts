@@ -33,11 +33,25 @@ describe('backend SDK proxy and pagination, and the operations log', () => {
       },
     });
     await pier.createIntegration({ unique_key: 'items', provider: 'items-api' });
-    await api(key, 'POST', '/connections', {
+    await pier.importConnection({
       provider_config_key: 'items',
       connection_id: 'c1',
       credentials: { type: 'API_KEY', apiKey: SECRET },
     });
+  });
+
+  it('manages connections with typed calls', async () => {
+    const got = await pier.getConnection('items', 'c1');
+    expect(got.credentials).toMatchObject({ type: 'API_KEY', apiKey: SECRET });
+    await pier.importConnection({
+      provider_config_key: 'items',
+      connection_id: 'gone',
+      credentials: { type: 'API_KEY', apiKey: 'k2' },
+    });
+    expect((await pier.listConnections()).connections.map((c) => c.connection_id).sort()).toEqual(['c1', 'gone']);
+    await pier.deleteConnection('items', 'gone');
+    const missing = await pier.getConnection('items', 'gone').catch((e: unknown) => e);
+    expect((missing as PierError).code).toBe('unknown_connection');
   });
 
   it('proxies with typed helpers and separates the provider’s errors from Pier’s', async () => {
