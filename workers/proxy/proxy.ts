@@ -63,6 +63,7 @@ type Target = {
 type LogLine = Omit<NewOperation, 'createdAt' | 'durationMs'>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const clip = (value: string | null, max: number) => (value && value.length > max ? `${value.slice(0, max)}…` : value);
 
 export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Response> {
   const started = Date.now();
@@ -72,8 +73,8 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
     environmentId: deps.environment.id,
     type: 'proxy',
     outcome: 'failure',
-    connectionId: request.headers.get('connection-id'),
-    integrationKey: request.headers.get('provider-config-key'),
+    connectionId: clip(request.headers.get('connection-id'), 255),
+    integrationKey: clip(request.headers.get('provider-config-key'), 255),
     provider: null,
     method: request.method,
     path: redactPathAndQuery(rawPath || '/', []),
@@ -88,6 +89,8 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
     deps.waitUntil(
       insertOperation(deps.db, {
         ...line,
+        path: clip(line.path, 2048),
+        message: clip(line.message, 1024),
         createdAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
       }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name)),
@@ -197,7 +200,6 @@ async function forward(
 
   const body = await readProxyBody(request);
   const replayable = body.kind !== 'stream';
-  const authorized = authorize(target, credentials, options, rawPath);
   const secrets = secretValues(credentials);
   line.path = redactPathAndQuery(rawPath || '/', secrets);
 
@@ -206,10 +208,12 @@ async function forward(
   let refreshedAfter401 = false;
   let attempt = 0;
   for (;;) {
+    // Built per attempt: after a refresh, the new token may belong in the query as well as a header.
+    const current = authorize(target, credentials, options, rawPath);
     const outgoing: Outgoing = {
-      url: authorized.url,
+      url: current.url,
       method: request.method,
-      headers: { ...authorized.headersFor(credentials), ...options.forwardedHeaders },
+      headers: { ...current.headers, ...options.forwardedHeaders },
       body,
     };
     let response: Response | undefined;
@@ -217,7 +221,7 @@ async function forward(
     try {
       response = await sendFollowingRedirects(deps, outgoing, {
         sign: (o) => signOAuth1(deps, target, credentials, o),
-        credentialHeaders: Object.keys(authorized.headersFor(credentials)),
+        credentialHeaders: Object.keys(current.headers),
         forwardCredentials: options.forwardHeadersOnRedirect,
       });
     } catch (err) {
@@ -287,29 +291,28 @@ async function forward(
 }
 
 /** The upstream URL and the credential headers for the connection, per the catalog. */
-function authorize(target: Target, credentials: ConnectionCredentials, options: ProxyOptions, rawPath: string) {
-  const build = (c: ConnectionCredentials) => {
-    const result = authorizeRequest(target.provider, c, target.connectionConfig, {
-      baseUrlOverride: options.baseUrlOverride,
-    });
-    if (!result.ok) {
-      const fields = [...result.missing, ...result.invalid];
-      throw new ApiError(
-        'invalid_connection_config',
-        400,
-        result.invalid.length > 0
-          ? `Connection values not allowed in the provider's address: ${result.invalid.join(', ')}`
-          : `The provider's address or headers need values this connection lacks: ${fields.join(', ')}`,
-        fields.map((f) => ({ code: 'invalid_value', path: f.split('.'), message: `${f} is missing or invalid` })),
-      );
-    }
-    return result.request;
-  };
-  const first = build(credentials);
-  return {
-    url: upstreamUrl(first.baseUrl, rawPath, first.query),
-    headersFor: (c: ConnectionCredentials) => build(c).headers,
-  };
+function authorize(
+  target: Target,
+  credentials: ConnectionCredentials,
+  options: ProxyOptions,
+  rawPath: string,
+): { url: URL; headers: Record<string, string> } {
+  const result = authorizeRequest(target.provider, credentials, target.connectionConfig, {
+    baseUrlOverride: options.baseUrlOverride,
+  });
+  if (!result.ok) {
+    const fields = [...result.missing, ...result.invalid];
+    throw new ApiError(
+      'invalid_connection_config',
+      400,
+      result.invalid.length > 0
+        ? `Connection values not allowed in the provider's address: ${result.invalid.join(', ')}`
+        : `The provider's address or headers need values this connection lacks: ${fields.join(', ')}`,
+      fields.map((f) => ({ code: 'invalid_value', path: f.split('.'), message: `${f} is missing or invalid` })),
+    );
+  }
+  const { baseUrl, query, headers } = result.request;
+  return { url: upstreamUrl(baseUrl, rawPath, query), headers };
 }
 
 /**
