@@ -264,6 +264,24 @@ describe('ANY /proxy/*', () => {
     expect([spent.status, spent.json?.error?.code]).toEqual([429, 'rate_limited']);
   });
 
+  it('on a 429 with only x-ratelimit-reset (budget spent elsewhere) waits for the reset and retries', async () => {
+    await api(key, 'POST', '/connections', {
+      provider_config_key: 'fake',
+      connection_id: 'shared-budget',
+      credentials: { type: 'API_KEY', apiKey: API_KEY },
+    });
+    const id = crypto.randomUUID();
+    const path = `/budget/${id}?limit=1&window=3`;
+    // Another client of the same account spends the window's only call.
+    expect((await fetch(`${upstream}${path}`)).status).toBe(200);
+    const r = await proxy(key, 'GET', path, { connection: 'shared-budget' });
+    expect([r.status, r.headers.get('pier-proxy-retries')]).toEqual([200, '1']);
+    const { at } = await upstreamCalls(`budget/${id}`);
+    expect(at).toHaveLength(3);
+    // The retry waited for the window to reset (3 s windows, reset reported in whole seconds).
+    expect((at[2] ?? 0) - (at[1] ?? 0)).toBeGreaterThan(200);
+  });
+
   async function integrationId(uniqueKey: string): Promise<number> {
     const row = await env.DB.prepare('SELECT id FROM integrations WHERE unique_key = ? AND environment_id = ?')
       .bind(uniqueKey, environmentId)
