@@ -151,7 +151,9 @@ export function readProxyOptions(headers: Headers): ProxyOptions {
     const prefix = PASS_THROUGH_PREFIXES.find((p) => name.startsWith(p));
     if (!prefix) continue;
     const upstreamName = name.slice(prefix.length);
-    if (!upstreamName || HOP_BY_HOP.has(upstreamName)) continue;
+    // Framing, and headers the platform sets about the caller, cannot be forged through the prefix.
+    if (!upstreamName || HOP_BY_HOP.has(upstreamName) || /^(cf-|x-forwarded-|forwarded$|x-real-ip$)/.test(upstreamName))
+      continue;
     forwardedHeaders[upstreamName] = value;
   }
 

@@ -19,6 +19,8 @@ describe('proxy request shape', () => {
         'nango-proxy-x-github-api-version': '2022-11-28',
         'pier-proxy-if-match': 'W/"1"',
         'nango-proxy-transfer-encoding': 'chunked',
+        'nango-proxy-cf-connecting-ip': '1.2.3.4',
+        'nango-proxy-x-forwarded-for': '1.2.3.4',
         'content-type': 'application/json',
         cookie: 'a=b',
         authorization: 'Bearer pier-secret',
