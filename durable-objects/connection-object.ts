@@ -14,6 +14,7 @@ import { findEnvironmentById } from '../workers/environments/store.js';
 import { recordAuthEvent } from '../workers/events/outbox.js';
 import { readIntegrationCredentials } from '../workers/integrations/service.js';
 import { findIntegrationById } from '../workers/integrations/store.js';
+import { insertOperation } from '../workers/logs/store.js';
 import { findProvider } from '../workers/providers/service.js';
 import { connectionObjectName } from './connection-name.js';
 import {
@@ -276,6 +277,7 @@ export class ConnectionObject extends DurableObject<Env> {
         lastFetchedAt: nowIso(),
       });
       await this.#scheduleAlarm();
+      await logRefresh(db, ref, integration, { startedMs: now, ok: true, message: 'Token refreshed' });
       return { ok: true, credentials: result.credentials, refreshed: true };
     }
 
@@ -305,6 +307,13 @@ export class ConnectionObject extends DurableObject<Env> {
       await updateConnectionRow(db, connection.id, { authError: message, authErrorEventId: eventId });
     }
     await this.#scheduleAlarm();
+    await logRefresh(db, ref, integration, {
+      startedMs: now,
+      ok: false,
+      status: result.status,
+      code: permanent ? 'needs_reauth' : 'refresh_failed',
+      message,
+    });
     return {
       ok: false,
       reason: permanent ? 'needs_reauth' : 'refresh_failed',
@@ -335,6 +344,33 @@ export class ConnectionObject extends DurableObject<Env> {
   async #open(sealed: string, config = readConfig(this.env)): Promise<ConnectionCredentials> {
     return openJson<ConnectionCredentials>(config, sealed, this.#context());
   }
+}
+
+/** A token refresh is an operation too: its outcome goes to the operations log (never the tokens). */
+async function logRefresh(
+  db: ReturnType<typeof openDb>,
+  ref: ConnectionRef,
+  integration: { uniqueKey: string; provider: string },
+  outcome: { startedMs: number; ok: boolean; status?: number; code?: string; message: string },
+): Promise<void> {
+  await insertOperation(db, {
+    environmentId: ref.environmentId,
+    type: 'auth',
+    outcome: outcome.ok ? 'success' : 'failure',
+    connectionId: ref.connectionId,
+    integrationKey: integration.uniqueKey,
+    provider: integration.provider,
+    method: null,
+    path: 'token refresh',
+    status: outcome.status ?? null,
+    durationMs: Date.now() - outcome.startedMs,
+    retries: 0,
+    bytes: null,
+    errorCode: outcome.code ?? null,
+    message: outcome.message.slice(0, 1024),
+    requestId: null,
+    createdAt: new Date(outcome.startedMs).toISOString(),
+  }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name));
 }
 
 function failureMessage(reason: string): string {

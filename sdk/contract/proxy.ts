@@ -50,7 +50,8 @@ export const proxyHeadersSchema = z.object({
     .describe('Seconds to wait for the connection’s rate limit (default 30); 0 answers 429 at once'),
 });
 
-export const OPERATION_TYPES = ['proxy'] as const;
+/** `proxy`: a call through /proxy; `auth`: a token refresh (its outcome, never the tokens). */
+export const OPERATION_TYPES = ['proxy', 'auth'] as const;
 
 export const operationSchema = z.object({
   id: z.string(),
@@ -61,7 +62,7 @@ export const operationSchema = z.object({
   provider_config_key: z.string().nullable(),
   provider: z.string().nullable(),
   method: z.string().nullable(),
-  /** Path and query as the caller sent them, secret-looking values redacted. */
+  /** Proxy: path and query as the caller sent them, secret-looking values redacted; auth: `token refresh`. */
   path: z.string().nullable(),
   status: z.number().int().nullable(),
   duration_ms: z.number().int(),

@@ -205,7 +205,7 @@ export const operations = sqliteTable(
     environmentId: integer('environment_id')
       .notNull()
       .references(() => environments.id, { onDelete: 'cascade' }),
-    /** `proxy` for now; the field is there for syncs, actions and webhooks. */
+    /** `proxy` or `auth` (token refreshes); later syncs, actions and webhooks. */
     type: text('type').notNull(),
     /** `success` (2xx/3xx upstream), `failure` (anything else, including Pier refusing the call). */
     outcome: text('outcome').notNull(),

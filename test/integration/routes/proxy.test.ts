@@ -39,6 +39,16 @@ async function proxy(
   return { status: response.status, headers: response.headers, text, json, ms: Date.now() - started };
 }
 
+/** An API-key connection for `integration`, with the test's key. */
+async function connectWithKey(key: string, integration: string, connectionId: string): Promise<void> {
+  const created = await api(key, 'POST', '/connections', {
+    provider_config_key: integration,
+    connection_id: connectionId,
+    credentials: { type: 'API_KEY', apiKey: API_KEY },
+  });
+  if (created.status !== 201) throw new Error(`import failed: ${JSON.stringify(created.json)}`);
+}
+
 async function upstreamCalls(key: string): Promise<{ count: number; at: number[] }> {
   return (await fetch(`${upstream}/__calls/${key}`)).json();
 }
@@ -60,11 +70,7 @@ describe('ANY /proxy/*', () => {
       },
     });
     await api(key, 'POST', '/integrations', { unique_key: 'fake', provider: 'fake-api' });
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'fake',
-      connection_id: 'c1',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'fake', 'c1');
     await api(key, 'POST', '/providers', {
       name: 'fake-query-key',
       display_name: 'Fake API (key in query)',
@@ -72,11 +78,7 @@ describe('ANY /proxy/*', () => {
       proxy: { base_url: `${upstream}/echo/v1`, query: { api_key: '${apiKey}' } },
     });
     await api(key, 'POST', '/integrations', { unique_key: 'fake-query', provider: 'fake-query-key' });
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'fake-query',
-      connection_id: 'c1',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'fake-query', 'c1');
     await api(key, 'POST', '/providers', {
       name: 'fake-basic',
       display_name: 'Fake API (basic)',
@@ -213,11 +215,7 @@ describe('ANY /proxy/*', () => {
   });
 
   it('remembers a 429 for the connection: the next call fails fast with 429 + Retry-After when asked, without calling the provider', async () => {
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'fake',
-      connection_id: 'limited',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'fake', 'limited');
     const id = crypto.randomUUID();
     const first = await proxy(key, 'GET', `/rate-limited/${id}?times=5&after=20`, {
       connection: 'limited',
@@ -238,11 +236,7 @@ describe('ANY /proxy/*', () => {
   });
 
   it('spends the connection budget from x-ratelimit-remaining: concurrent callers wait for the reset instead of getting 429s', async () => {
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'fake',
-      connection_id: 'budget',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'fake', 'budget');
     const id = crypto.randomUUID();
     const path = `/budget/${id}?limit=2&window=2`;
     // The first call teaches Pier the budget (1 left) and the reset time.
@@ -265,11 +259,7 @@ describe('ANY /proxy/*', () => {
   });
 
   it('on a 429 with only x-ratelimit-reset (budget spent elsewhere) waits for the reset and retries', async () => {
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'fake',
-      connection_id: 'shared-budget',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'fake', 'shared-budget');
     const id = crypto.randomUUID();
     const path = `/budget/${id}?limit=1&window=3`;
     // Another client of the same account spends the window's only call.
@@ -398,11 +388,7 @@ describe('ANY /proxy/*', () => {
       proxy: { base_url: 'http://127.0.0.1:9' },
     });
     await api(key, 'POST', '/integrations', { unique_key: 'down', provider: 'fake-down' });
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'down',
-      connection_id: 'c1',
-      credentials: { type: 'API_KEY', apiKey: API_KEY },
-    });
+    await connectWithKey(key, 'down', 'c1');
     const r = await proxy(key, 'GET', '/anything', { integration: 'down', headers: { retries: '1' } });
     expect([r.status, r.json.error.code]).toEqual([502, 'upstream_unreachable']);
   });
@@ -511,6 +497,21 @@ describe('proxy auth: OAuth 2 refresh on 401 and on expiry, OAuth 1 signing', ()
     expect(r.status).toBe(401);
     const next = await proxy(key, 'GET', '/me', { integration: 'oidc', connection: 'dead' });
     expect([next.status, next.json.error.code]).toEqual([424, 'connection_refresh_failed']);
+    // The failed refresh is in the operations log, next to the calls; no token is.
+    const logs = await api(key, 'GET', '/logs?connection_id=dead');
+    expect(
+      logs.json.data.map((l: { type: string; outcome: string; status: number | null }) => [
+        l.type,
+        l.outcome,
+        l.status,
+      ]),
+    ).toEqual([
+      ['proxy', 'failure', 424],
+      ['auth', 'failure', 400],
+      ['proxy', 'failure', 401],
+    ]);
+    expect(logs.json.data[1].error.code).toBe('needs_reauth');
+    expect(JSON.stringify(logs.json)).not.toContain('not-a-real-refresh-token');
   });
 
   it('signs every OAuth 1.0a request, query and form body included', async () => {
