@@ -91,20 +91,11 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
         `${String(clients).padStart(7)}  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
       lines.push(row('direct', d), row('platform floor', h), row('via /proxy', p));
       lines.push(
-        `         ratios: proxied/direct throughput x${(p.rps / d.rps).toFixed(2)}, p50 added ${ms(p.p50 - d.p50)}` +
+        `         ratios: proxied/direct throughput x${(p.rps / d.rps).toFixed(2)}, proxied/floor x${(p.rps / h.rps).toFixed(2)}, p50 added ${ms(p.p50 - d.p50)}` +
           ` (of which the local platform floor ${ms(h.p50 - d.p50)}, the proxy's own work ${ms(p.p50 - h.p50)})`,
       );
     }
     agent.destroy();
-    if (process.env.BENCH_DEBUG)
-      console.log(
-        platform
-          .output()
-          .split('\n')
-          .filter((l) => l.includes('TIMING'))
-          .slice(-15)
-          .join('\n'),
-      );
   } finally {
     await platform.stop();
     await upstream.close();
