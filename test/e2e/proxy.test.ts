@@ -196,6 +196,42 @@ describe('the proxy on the local platform', () => {
     expect(oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length).toBe(refreshesBefore + 1);
   });
 
+  it('retries flaky 5xx, waits out a 429, paginates, strips credentials across origins, and logs without secrets', async () => {
+    const flaky = await pier.get<{ ok: boolean }>({
+      ...conn,
+      endpoint: `/flaky/${crypto.randomUUID()}`,
+      params: { fail: 2 },
+    });
+    expect([flaky.status, flaky.retries]).toEqual([200, 2]);
+
+    const started = Date.now();
+    const limited = await pier.get({ ...conn, endpoint: `/rate-limited/${crypto.randomUUID()}`, params: { after: 1 } });
+    expect([limited.status, limited.retries]).toEqual([200, 1]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    const pages: number[] = [];
+    for await (const page of pier.paginate({
+      ...conn,
+      endpoint: '/link-items',
+      params: { per_page: 10 },
+      paginate: { type: 'link' },
+    }))
+      pages.push(page.length);
+    expect(pages).toEqual([10, 10, 5]);
+
+    const elsewhere = providerApi.url.replace('127.0.0.1', 'localhost');
+    const hop = await pier.get<{ headers: Record<string, string> }>({
+      ...conn,
+      endpoint: '/redirect',
+      params: { to: `${elsewhere}/echo/elsewhere` },
+    });
+    expect(hop.data.headers['x-api-key']).toBeUndefined();
+
+    const logs = await pier.listLogs({ connection_id: 'big', limit: 500 });
+    expect(logs.data.some((l) => l.path?.startsWith('/flaky/') && l.retries === 2 && l.status === 200)).toBe(true);
+    expect(JSON.stringify(logs)).not.toContain('sk-e2e-files');
+  });
+
   it('answers a forbidden Base-Url-Override with 403 in the documented shape', async () => {
     const error = await pier
       .get({ ...conn, endpoint: '/latest/meta-data', baseUrlOverride: 'http://169.254.169.254' })
