@@ -72,27 +72,42 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
       'connection-id': 'bench-1',
       'provider-config-key': 'bench',
     };
+    // The Worker's own port, behind wrangler's dev proxy: the same Worker without that extra hop.
+    const worker = await platform.workerUrl();
     const direct = () => httpGet(agent, `${upstream.url}/items/1`, {});
     const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, proxyHeaders);
     const floor = () => httpGet(agent, `${platform.url}/health`, {});
+    const proxiedAtWorker = () => httpGet(agent, `${worker}/proxy/items/1`, proxyHeaders);
+    const floorAtWorker = () => httpGet(agent, `${worker}/health`, {});
     // Warm up every path (first-request compile, object creation, socket pool).
     await closedLoop(10, 300, direct);
     await closedLoop(10, 300, proxied);
     await closedLoop(10, 300, floor);
+    await closedLoop(10, 300, proxiedAtWorker);
 
     lines.push(`Proxy: ${requests} GETs per series, closed loop, same upstream, same run`);
-    lines.push('clients  series            req/s     p50       p99');
+    lines.push('clients  series                req/s     p50       p99');
     for (const clients of levels) {
       const n = clients === 1 ? Math.min(requests, 500) : requests;
       const d = await closedLoop(clients, n, direct);
       const h = await closedLoop(clients, n, floor);
       const p = await closedLoop(clients, n, proxied);
+      const hw = await closedLoop(clients, n, floorAtWorker);
+      const pw = await closedLoop(clients, n, proxiedAtWorker);
       const row = (name: string, s: Series) =>
-        `${String(clients).padStart(7)}  ${name.padEnd(16)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
-      lines.push(row('direct', d), row('platform floor', h), row('via /proxy', p));
+        `${String(clients).padStart(7)}  ${name.padEnd(20)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
+      lines.push(
+        row('direct', d),
+        row('platform floor', h),
+        row('via /proxy', p),
+        row('floor, no devproxy', hw),
+        row('/proxy, no devproxy', pw),
+      );
       lines.push(
         `         ratios: proxied/direct throughput x${(p.rps / d.rps).toFixed(2)}, proxied/floor x${(p.rps / h.rps).toFixed(2)}, p50 added ${ms(p.p50 - d.p50)}` +
           ` (of which the local platform floor ${ms(h.p50 - d.p50)}, the proxy's own work ${ms(p.p50 - h.p50)})`,
+        `         without wrangler's dev proxy: proxied/direct throughput x${(pw.rps / d.rps).toFixed(2)}, p50 added ${ms(pw.p50 - d.p50)}` +
+          ` (floor ${ms(hw.p50 - d.p50)}, the proxy's own work ${ms(pw.p50 - hw.p50)})`,
       );
     }
     agent.destroy();
