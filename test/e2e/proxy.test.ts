@@ -42,15 +42,23 @@ describe('the proxy on the local platform', () => {
     await oauth?.close();
   });
 
-  /** Streams a proxied download, hashing it, while sampling workerd's memory. */
+  /** Streams a proxied download, hashing it, while sampling the Worker process's memory. */
   async function download(path: string): Promise<{ bytes: number; sha256: string; rssGrowth: number }> {
     const baseline = platform.workerRssBytes();
+    if (baseline === 0)
+      throw new Error(`the Worker process was not found; platform output:\n${platform.output().slice(-4000)}`);
     let peak = baseline;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, platform.workerRssBytes());
+      const now = platform.workerRssBytes();
+      if (now > 0) peak = Math.max(peak, now);
     }, 100);
     try {
-      const response = await pier.get<ReadableStream<Uint8Array>>({ ...conn, endpoint: path, responseType: 'stream' });
+      const response = await pier.get<ReadableStream<Uint8Array>>({
+        ...conn,
+        endpoint: path,
+        responseType: 'stream',
+        signal: AbortSignal.timeout(60_000),
+      });
       const hash = createHash('sha256');
       let bytes = 0;
       for await (const chunk of response.data as unknown as AsyncIterable<Uint8Array>) {
@@ -58,6 +66,10 @@ describe('the proxy on the local platform', () => {
         bytes += chunk.byteLength;
       }
       return { bytes, sha256: hash.digest('hex'), rssGrowth: peak - baseline };
+    } catch (err) {
+      throw new Error(
+        `download of ${path} failed (${String(err)}); platform output:\n${platform.output().slice(-4000)}`,
+      );
     } finally {
       clearInterval(sampler);
     }

@@ -25,19 +25,25 @@ export type RunningPlatform = {
   workerUrl(): Promise<string>;
 };
 
-/** wrangler dev runs two workerd processes: its dev proxy, and the Worker (the one with the inspector). */
-function workerProcess(groupId: number | undefined): string[] {
-  const rows = execFileSync('ps', ['-eo', 'pgid=,pid=,rss=,args='], { encoding: 'utf8' }).split('\n');
-  const worker = rows
-    .map((row) => row.trim().split(/\s+/))
-    .find(
-      ([pgid, , , command, ...args]) =>
-        Number(pgid) === groupId &&
-        (command ?? '').endsWith('/workerd') &&
-        args.some((a) => a.startsWith('--inspector-addr')),
-    );
-  if (!worker) throw new Error('the Worker process of the platform was not found');
-  return worker;
+/**
+ * wrangler dev runs two workerd processes: its dev proxy, and the Worker (the one with the inspector).
+ * Found as a descendant of the platform's process (`[pid, rss]`), undefined when there is none.
+ */
+function workerProcess(rootPid: number | undefined): [string, string] | undefined {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((row) => row.trim().split(/\s+/));
+  const parentOf = new Map(rows.map(([pid, ppid]) => [pid, ppid]));
+  const descends = (pid: string | undefined) => {
+    for (let at = pid, hops = 0; at && hops < 20; at = parentOf.get(at), hops++)
+      if (Number(at) === rootPid) return true;
+    return false;
+  };
+  const worker = rows.find(
+    ([pid, , , command, ...args]) =>
+      (command ?? '').endsWith('/workerd') && args.some((a) => a.startsWith('--inspector-addr')) && descends(pid),
+  );
+  return worker ? [worker[0] ?? '', worker[2] ?? ''] : undefined;
 }
 
 /** A free loopback port, found by binding port 0. */
@@ -103,9 +109,10 @@ export async function startPlatform(
     secretKey,
     stateDir,
     output: () => output,
-    workerRssBytes: () => Number(workerProcess(child.pid)[2]) * 1024,
+    workerRssBytes: () => Number(workerProcess(child.pid)?.[1] ?? 0) * 1024,
     workerUrl: async () => {
-      const pid = workerProcess(child.pid)[1];
+      const pid = workerProcess(child.pid)?.[0];
+      if (!pid) throw new Error('the Worker process of the platform was not found');
       const ports = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' })
         .split('\n')
         .filter((line) => line.includes(`pid=${pid},`))
