@@ -73,7 +73,7 @@ export async function readProxyBody(request: Request): Promise<ProxyBody> {
       }
       controller.enqueue(next);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => reader.cancel(reason).catch(() => {}),
   });
   return { kind: 'stream', stream, overLimit: overLimit.signal };
 }
