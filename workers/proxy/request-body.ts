@@ -40,15 +40,21 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-export async function readProxyBody(request: Request): Promise<ProxyBody> {
+export async function readProxyBody(
+  request: Request,
+  limits: { maxBytes: number; replayableBytes: number } = {
+    maxBytes: MAX_PROXY_BODY_BYTES,
+    replayableBytes: REPLAYABLE_BODY_BYTES,
+  },
+): Promise<ProxyBody> {
   if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return { kind: 'none' };
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > MAX_PROXY_BODY_BYTES) throw tooLarge();
+  if (declared > limits.maxBytes) throw tooLarge();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (!(declared > REPLAYABLE_BODY_BYTES)) {
-    while (size <= REPLAYABLE_BODY_BYTES) {
+  if (!(declared > limits.replayableBytes)) {
+    while (size <= limits.replayableBytes) {
       const { done, value } = await reader.read();
       if (done) return size === 0 ? { kind: 'none' } : { kind: 'bytes', bytes: concat(chunks, size) };
       chunks.push(value);
@@ -60,13 +66,16 @@ export async function readProxyBody(request: Request): Promise<ProxyBody> {
   const overLimit = new AbortController();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      // Past the limit the stream neither ends nor errors: it stays pending while the upstream
+      // request is aborted, so a shortened body can never look complete.
+      if (overLimit.signal.aborted) return;
       const next = chunks.shift() ?? (await reader.read()).value;
       if (!next) {
         controller.close();
         return;
       }
       sent += next.byteLength;
-      if (sent > MAX_PROXY_BODY_BYTES) {
+      if (sent > limits.maxBytes) {
         overLimit.abort(new DOMException('The request body is over the limit', 'AbortError'));
         await reader.cancel().catch(() => {});
         return;

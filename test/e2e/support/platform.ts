@@ -19,8 +19,7 @@ export type RunningPlatform = {
    */
   workerRssBytes(): number;
   /**
-   * The Worker's own listening address, behind wrangler's dev proxy. For the few tests where the
-   * dev proxy itself misbehaves (it wedges after a chunked upload it did not finish forwarding).
+   * The Worker's own listening address, behind wrangler's dev proxy (the benchmark measures both).
    */
   workerUrl(): Promise<string>;
 };
