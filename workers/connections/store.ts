@@ -23,7 +23,6 @@ export async function upsertConnectionRow(
   /** The current row, which the caller has already read. */
   existing: ConnectionRow | undefined,
 ): Promise<{ row: ConnectionRow; created: boolean }> {
-  forgetProxyTargets();
   if (existing) {
     const [row] = await db
       .update(connections)
@@ -31,10 +30,12 @@ export async function upsertConnectionRow(
       .where(eq(connections.id, existing.id))
       .returning();
     if (!row) throw new Error('update returned no row');
+    forgetProxyTargets();
     return { row, created: false };
   }
   const [row] = await db.insert(connections).values(values).returning();
   if (!row) throw new Error('insert returned no row');
+  forgetProxyTargets();
   return { row, created: true };
 }
 
@@ -43,18 +44,19 @@ export async function updateConnectionRow(
   id: number,
   values: Partial<Omit<ConnectionRow, 'id' | 'environmentId' | 'integrationId' | 'connectionId' | 'createdAt'>>,
 ): Promise<ConnectionRow | undefined> {
-  forgetProxyTargets();
   const [row] = await db
     .update(connections)
     .set({ ...values, updatedAt: nowIso() })
     .where(eq(connections.id, id))
     .returning();
+  // After the write: a proxy call of this isolate must not re-remember the old row in between.
+  forgetProxyTargets();
   return row;
 }
 
 export async function deleteConnectionRow(db: Db, id: number): Promise<void> {
-  forgetProxyTargets();
   await db.delete(connections).where(eq(connections.id, id));
+  forgetProxyTargets();
 }
 
 export type ConnectionFilters = {

@@ -83,7 +83,6 @@ export async function listEnvironments(db: Db): Promise<Environment[]> {
 }
 
 export async function deleteEnvironment(db: Db, environmentId: number, callerEnvironmentId: number): Promise<void> {
-  forgetCachedKeys();
   const row = await requireEnvironment(db, environmentId);
   if (row.name === 'prod') throw new ApiError('reserved_environment', 400, 'The prod environment cannot be deleted');
   if (row.id === callerEnvironmentId)
@@ -93,6 +92,8 @@ export async function deleteEnvironment(db: Db, environmentId: number, callerEnv
       'A key cannot delete its own environment; use a key of another environment',
     );
   await store.deleteEnvironmentRow(db, row.id);
+  // After the write, so no request of this isolate can re-remember the old row in between.
+  forgetCachedKeys();
 }
 
 export async function updateEnvironment(
@@ -100,7 +101,6 @@ export async function updateEnvironment(
   environment: EnvironmentRow,
   input: z.output<typeof updateEnvironmentBodySchema>,
 ): Promise<Environment> {
-  forgetCachedKeys();
   const webhookSettings = input.webhook_settings
     ? { ...parseWebhookSettings(environment.webhookSettings), ...input.webhook_settings }
     : undefined;
@@ -108,6 +108,7 @@ export async function updateEnvironment(
     ...(input.callback_url !== undefined ? { callbackUrl: input.callback_url } : {}),
     ...(webhookSettings ? { webhookSettings } : {}),
   });
+  forgetCachedKeys();
   if (!row) throw new ApiError('unknown_environment', 404, 'The environment no longer exists');
   return formatEnvironment(row);
 }
@@ -175,13 +176,13 @@ export async function createApiKey(db: Db, caller: Caller, input: z.output<typeo
 
 /** Gives a key a new secret; the old secret stops working immediately. */
 export async function rotateApiKey(db: Db, caller: Caller, environmentId: number, keyId: number) {
-  forgetCachedKeys();
   authorizeKeyManagement(caller, environmentId, false);
   const secret = generateSecretKey();
   const row = await store.replaceKeyHash(db, environmentId, keyId, {
     keyHash: await hashSecretKey(secret),
     prefix: displayPrefix(secret),
   });
+  forgetCachedKeys();
   if (!row) throw new ApiError('unknown_api_key', 404, `No key ${keyId} in environment ${environmentId}`);
   return {
     id: row.id,
@@ -193,7 +194,6 @@ export async function rotateApiKey(db: Db, caller: Caller, environmentId: number
 }
 
 export async function deleteApiKey(db: Db, caller: Caller, environmentId: number, keyId: number): Promise<void> {
-  forgetCachedKeys();
   authorizeKeyManagement(caller, environmentId, false);
   const row = await store.findKeyRow(db, environmentId, keyId);
   if (!row) throw new ApiError('unknown_api_key', 404, `No key ${keyId} in environment ${environmentId}`);
@@ -204,4 +204,5 @@ export async function deleteApiKey(db: Db, caller: Caller, environmentId: number
       'This is the last key with the account:* scope; create another before deleting it',
     );
   await store.deleteKeyRow(db, row.id);
+  forgetCachedKeys();
 }

@@ -39,18 +39,18 @@ export async function updateIntegrationRow(
     Pick<IntegrationRow, 'uniqueKey' | 'displayName' | 'forwardWebhooks' | 'credentialsEnc' | 'integrationConfig'>
   >,
 ): Promise<IntegrationRow | undefined> {
-  forgetProxyTargets();
   const [row] = await db
     .update(integrations)
     .set({ ...values, updatedAt: nowIso() })
     .where(eq(integrations.id, id))
     .returning();
+  forgetProxyTargets();
   return row;
 }
 
 export async function deleteIntegrationRow(db: Db, id: number): Promise<void> {
-  forgetProxyTargets();
   await db.delete(integrations).where(eq(integrations.id, id));
+  forgetProxyTargets();
 }
 
 export async function findIntegrationById(db: Db, id: number): Promise<IntegrationRow | undefined> {

@@ -41,21 +41,21 @@ export async function replaceCustomDefinition(
   environmentId: number,
   definition: ProviderDefinition,
 ): Promise<boolean> {
-  forgetProxyTargets();
   const rows = await db
     .update(customProviders)
     .set({ definition: JSON.stringify(definition), updatedAt: nowIso() })
     .where(and(eq(customProviders.environmentId, environmentId), eq(customProviders.name, definition.name)))
     .returning({ name: customProviders.name });
+  forgetProxyTargets();
   return rows.length > 0;
 }
 
 export async function deleteCustomDefinition(db: Db, environmentId: number, name: string): Promise<boolean> {
-  forgetProxyTargets();
   const rows = await db
     .delete(customProviders)
     .where(and(eq(customProviders.environmentId, environmentId), eq(customProviders.name, name)))
     .returning({ name: customProviders.name });
+  forgetProxyTargets();
   return rows.length > 0;
 }
 
