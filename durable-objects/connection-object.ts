@@ -14,7 +14,7 @@ import { findEnvironmentById } from '../workers/environments/store.js';
 import { recordAuthEvent } from '../workers/events/outbox.js';
 import { readIntegrationCredentials } from '../workers/integrations/service.js';
 import { findIntegrationById } from '../workers/integrations/store.js';
-import { insertOperation } from '../workers/logs/store.js';
+import { recordOperation } from '../workers/logs/service.js';
 import { findProvider } from '../workers/providers/service.js';
 import { connectionObjectName } from './connection-name.js';
 import {
@@ -353,7 +353,7 @@ async function logRefresh(
   integration: { uniqueKey: string; provider: string },
   outcome: { startedMs: number; ok: boolean; status?: number; code?: string; message: string },
 ): Promise<void> {
-  await insertOperation(db, {
+  await recordOperation(db, {
     environmentId: ref.environmentId,
     type: 'auth',
     outcome: outcome.ok ? 'success' : 'failure',
@@ -367,10 +367,10 @@ async function logRefresh(
     retries: 0,
     bytes: null,
     errorCode: outcome.code ?? null,
-    message: outcome.message.slice(0, 1024),
+    message: outcome.message,
     requestId: null,
     createdAt: new Date(outcome.startedMs).toISOString(),
-  }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name));
+  });
 }
 
 function failureMessage(reason: string): string {

@@ -62,10 +62,11 @@ export class Pier {
   async #request<T>(
     method: string,
     path: string,
-    options: { body?: unknown; query?: Record<string, string> } = {},
+    /** Query values are sent as strings; undefined ones are left out. */
+    options: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {},
   ): Promise<T> {
     const url = new URL(this.#host + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { authorization: `Bearer ${this.#secretKey}`, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await this.#fetch(url, {
@@ -248,8 +249,7 @@ export class Pier {
 
   /** @example const { connections } = await pier.listConnections({ search: 'acme' }) */
   async listConnections(query: Record<string, string | number> = {}): Promise<{ connections: ConnectionSummary[] }> {
-    const params = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
-    return this.#request('GET', '/connections', { query: params });
+    return this.#request('GET', '/connections', { query });
   }
 
   /** Deletes a connection (revoking its token where the provider supports it). */
@@ -348,13 +348,10 @@ export class Pier {
    *
    * @example const { data, next_cursor } = await pier.listLogs({ connection_id: 'u-1', status: 'failure' })
    */
-  async listLogs(query: z.input<typeof listLogsQuerySchema> = {}): Promise<z.output<typeof listLogsResponseSchema>> {
-    const params = Object.fromEntries(
-      Object.entries(query)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, String(v)]),
-    );
-    return this.#request('GET', '/logs', { query: params });
+  async listLogs(
+    query: Omit<z.input<typeof listLogsQuerySchema>, 'limit'> & { limit?: number } = {},
+  ): Promise<z.output<typeof listLogsResponseSchema>> {
+    return this.#request('GET', '/logs', { query });
   }
 }
 

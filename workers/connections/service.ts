@@ -15,7 +15,7 @@ import type { PierConfig } from '../config.js';
 import { type Db, nowIso } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
 import { recordAuthEvent } from '../events/outbox.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
@@ -200,6 +200,17 @@ function stubFor(scope: ConnectionScope, row: ConnectionRow) {
   });
 }
 
+/** 424 for credentials that cannot be had, with `Retry-After` when a later attempt may succeed. */
+export function credentialsUnavailable(outcome: Extract<TokenOutcome, { ok: false }>): ApiError {
+  return new ApiError(
+    'connection_refresh_failed',
+    424,
+    outcome.message,
+    undefined,
+    outcome.retryAtMs ? retryAfterHeader(outcome.retryAtMs) : undefined,
+  );
+}
+
 /** A connection with valid credentials; refreshes when needed or forced. 424 when they cannot be had. */
 export async function getConnection(
   scope: ConnectionScope,
@@ -209,16 +220,7 @@ export async function getConnection(
 ): Promise<ConnectionFull> {
   const { row } = await requireConnection(scope, connectionId, integrationKey);
   const outcome: TokenOutcome = await stubFor(scope, row).getToken({ force: options.forceRefresh });
-  if (!outcome.ok)
-    throw new ApiError(
-      'connection_refresh_failed',
-      424,
-      outcome.message,
-      undefined,
-      outcome.retryAtMs
-        ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) }
-        : undefined,
-    );
+  if (!outcome.ok) throw credentialsUnavailable(outcome);
   // A refresh may have updated the row (expiry, token-response metadata).
   const fresh = outcome.refreshed
     ? ((await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row)

@@ -25,13 +25,17 @@ export const environments = sqliteTable('environments', {
   ...timestamps,
 });
 
+/** The owning environment; rows go with it. */
+const environmentRef = () =>
+  integer('environment_id')
+    .notNull()
+    .references(() => environments.id, { onDelete: 'cascade' });
+
 export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     displayName: text('display_name').notNull(),
     /** SHA-256 of the secret, hex. The secret itself is never stored. */
     keyHash: text('key_hash').notNull().unique(),
@@ -48,9 +52,7 @@ export const integrations = sqliteTable(
   'integrations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     uniqueKey: text('unique_key').notNull(),
     provider: text('provider').notNull(),
     displayName: text('display_name').notNull(),
@@ -70,9 +72,7 @@ export const integrations = sqliteTable(
 export const customProviders = sqliteTable(
   'custom_providers',
   {
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     name: text('name').notNull(),
     /** JSON of a validated ProviderDefinition (Pier's format). */
     definition: text('definition').notNull(),
@@ -105,9 +105,7 @@ export const connectSessions = sqliteTable(
   'connect_sessions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     tokenHash: text('token_hash').notNull().unique(),
     /** JSON: tags, allowed_integrations, integrations_config_defaults, overrides, end_user, organization, webhook_url_override. */
     settings: text('settings').notNull().default('{}'),
@@ -125,9 +123,7 @@ export const connections = sqliteTable(
   'connections',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     integrationId: integer('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -158,9 +154,7 @@ export const oauthSessions = sqliteTable(
   'oauth_sessions',
   {
     stateHash: text('state_hash').primaryKey(),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     integrationId: integer('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
@@ -180,9 +174,7 @@ export const outboxEvents = sqliteTable(
   'outbox_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     type: text('type').notNull(),
     connectionId: text('connection_id'),
     integrationKey: text('integration_key'),
@@ -202,9 +194,7 @@ export const operations = sqliteTable(
   'operations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    environmentId: integer('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: environmentRef(),
     /** `proxy` or `auth` (token refreshes); later syncs, actions and webhooks. */
     type: text('type').notNull(),
     /** `success` (2xx/3xx upstream), `failure` (anything else, including Pier refusing the call). */

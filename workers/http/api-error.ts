@@ -18,3 +18,8 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** `Retry-After` in whole seconds (at least 1) until `atMs`. */
+export function retryAfterHeader(atMs: number): { 'Retry-After': string } {
+  return { 'Retry-After': String(Math.max(1, Math.ceil((atMs - Date.now()) / 1000))) };
+}

@@ -3,9 +3,25 @@ import type { listLogsQuerySchema, Operation } from '../../sdk/contract/proxy.js
 import type { Db } from '../db/client.js';
 import type { OperationRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
-import { deleteOperationsBefore, listOperationRows } from './store.js';
+import { deleteOperationsBefore, insertOperation, listOperationRows, type NewOperation } from './store.js';
 
 export const DEFAULT_LOG_RETENTION_DAYS = 15;
+
+const clip = (value: string | null, max: number) => (value && value.length > max ? `${value.slice(0, max)}…` : value);
+
+/**
+ * Writes one operations-log line, long texts clipped. A failed write is reported, never thrown: a
+ * log line must not fail the operation it describes.
+ */
+export async function recordOperation(db: Db, line: NewOperation): Promise<void> {
+  await insertOperation(db, {
+    ...line,
+    connectionId: clip(line.connectionId, 255),
+    integrationKey: clip(line.integrationKey, 255),
+    path: clip(line.path, 2048),
+    message: clip(line.message, 1024),
+  }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name));
+}
 
 export function formatOperation(row: OperationRow): Operation {
   return {

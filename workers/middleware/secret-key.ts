@@ -4,7 +4,7 @@ import { hashSecretKey } from '../crypto/api-keys.js';
 import { parseScopes } from '../environments/service.js';
 import { findKeyWithEnvironment, touchKey } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
-import { KEY_CACHE_MS, recallKey, rememberKey } from './key-cache.js';
+import { recentKeys } from './key-cache.js';
 
 const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
 const challenge = { 'WWW-Authenticate': 'Bearer realm="pier"' };
@@ -13,16 +13,16 @@ const challenge = { 'WWW-Authenticate': 'Bearer realm="pier"' };
  * Authenticates `Authorization: Bearer <secret key>` and puts the key's environment on the context.
  * Keys are looked up by their SHA-256, so the secret is never compared or stored in clear.
  */
-export const requireSecretKey = secretKeyMiddleware(0);
+export const requireSecretKey = secretKeyMiddleware({ cached: false });
 
 /**
  * The same check for `/proxy`, remembering a key's lookup for 5 s in this isolate: every proxied call
  * otherwise pays a database round trip before it can start. A deleted or rotated key is forgotten at
  * once in the isolate that changed it and within 5 s everywhere else.
  */
-export const requireSecretKeyCached = secretKeyMiddleware(KEY_CACHE_MS);
+export const requireSecretKeyCached = secretKeyMiddleware({ cached: true });
 
-function secretKeyMiddleware(cacheMs: number) {
+function secretKeyMiddleware(options: { cached: boolean }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization');
     if (!header)
@@ -44,10 +44,10 @@ function secretKeyMiddleware(cacheMs: number) {
       );
     const db = c.get('db');
     const hash = await hashSecretKey(match[1]);
-    let found = cacheMs > 0 ? recallKey(hash, cacheMs) : undefined;
+    let found = options.cached ? recentKeys.get(hash) : undefined;
     if (!found) {
       found = await findKeyWithEnvironment(db, hash);
-      if (found && cacheMs > 0) rememberKey(hash, found);
+      if (found && options.cached) recentKeys.set(hash, found);
     }
     if (!found) throw new ApiError('unauthorized', 401, 'The secret key is not valid', undefined, challenge);
     c.set('environment', found.environment);

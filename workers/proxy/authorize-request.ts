@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
-import type { ConnectionCredentials } from '../auth/credentials.js';
+import { accessTokenOf, type ConnectionCredentials } from '../auth/credentials.js';
 import { interpolate, interpolateAll, type TemplateVars } from '../providers/template.js';
 
 /**
@@ -14,16 +14,10 @@ export function templateVars(
   connectionConfig: Record<string, string>,
 ): TemplateVars {
   const vars: TemplateVars = { connectionConfig };
+  const accessToken = accessTokenOf(credentials);
+  if (accessToken !== undefined) vars.accessToken = accessToken;
   switch (credentials.type) {
-    case 'OAUTH2':
-    case 'APP':
-      vars.accessToken = credentials.access_token;
-      break;
-    case 'OAUTH2_CC':
-      vars.accessToken = credentials.token;
-      break;
     case 'JWT':
-      vars.accessToken = credentials.token;
       vars.credentials = credentials.fields;
       break;
     case 'API_KEY':
@@ -104,9 +98,21 @@ export function authorizeRequest(
   return { ok: true, request: { baseUrl: baseUrl.value, headers: out, query: query.value } };
 }
 
-/** Joins a base URL and a path the way the proxy does: exactly one slash between them. */
-export function joinUrl(baseUrl: string, path: string, query: Record<string, string> = {}): URL {
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return url;
+/**
+ * Base URL + a path and query exactly as given (never re-encoded) + extra query values (the
+ * catalog's), with exactly one slash between base and path. Throws a TypeError for an invalid URL.
+ *
+ * @example joinUrl('https://api.example.com/v2/', '/users?page=2', { key: 'k' }) // https://api.example.com/v2/users?page=2&key=k
+ */
+export function joinUrl(baseUrl: string, pathAndQuery: string, query: Record<string, string> = {}): URL {
+  const mark = pathAndQuery.indexOf('?');
+  const path = (mark === -1 ? pathAndQuery : pathAndQuery.slice(0, mark)).replace(/^\/+/, '');
+  const fullQuery = [
+    mark === -1 ? '' : pathAndQuery.slice(mark + 1),
+    ...Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+  ]
+    .filter(Boolean)
+    .join('&');
+  const joined = path ? `${baseUrl.replace(/\/+$/, '')}/${path}` : baseUrl;
+  return new URL(fullQuery ? `${joined}?${fullQuery}` : joined);
 }

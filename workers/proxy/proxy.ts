@@ -1,21 +1,23 @@
 import { connectionStub } from '../../durable-objects/connection-name.js';
-import type { CallPermit, TokenOutcome } from '../../durable-objects/connection-object.js';
+import type { CallPermit } from '../../durable-objects/connection-object.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import { PROXY_RESPONSE_HEADERS } from '../../sdk/contract/proxy.js';
 import { accessTokenOf, type ConnectionCredentials } from '../auth/credentials.js';
 import { authorizationHeader } from '../auth/oauth1-signature.js';
 import { toPkcs8Pem } from '../auth/renew.js';
 import type { PierConfig } from '../config.js';
+import { credentialsUnavailable } from '../connections/service.js';
 import { findConnectionByKeys } from '../connections/store.js';
 import type { Db } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
-import { insertOperation, type NewOperation } from '../logs/store.js';
+import { recordOperation } from '../logs/service.js';
+import type { NewOperation } from '../logs/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { builtinProviders } from '../providers/builtin.js';
-import { authorizeRequest } from './authorize-request.js';
+import { authorizeRequest, joinUrl } from './authorize-request.js';
 import { HOP_BY_HOP, type ProxyOptions, readProxyOptions } from './options.js';
 import { redactPathAndQuery } from './redact.js';
 import { type ProxyBody, readProxyBody, tooLarge } from './request-body.js';
@@ -23,11 +25,12 @@ import {
   hasSignal,
   isRetryableStatus,
   type RateLimitRules,
+  type RateLimitSignal,
   readRateLimitSignal,
   retryBudget,
   retryDelayMs,
 } from './retry-policy.js';
-import { recallTarget, rememberTarget } from './target-cache.js';
+import { recentTargets, targetKey } from './target-cache.js';
 
 /**
  * `ANY /proxy/*`: one call to a provider's API as a connected user. Credentials come from the
@@ -63,7 +66,6 @@ type Target = {
 type LogLine = Omit<NewOperation, 'createdAt' | 'durationMs'>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const clip = (value: string | null, max: number) => (value && value.length > max ? `${value.slice(0, max)}…` : value);
 
 export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Response> {
   const started = Date.now();
@@ -73,8 +75,8 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
     environmentId: deps.environment.id,
     type: 'proxy',
     outcome: 'failure',
-    connectionId: clip(request.headers.get('connection-id'), 255),
-    integrationKey: clip(request.headers.get('provider-config-key'), 255),
+    connectionId: request.headers.get('connection-id'),
+    integrationKey: request.headers.get('provider-config-key'),
     provider: null,
     method: request.method,
     path: redactPathAndQuery(rawPath || '/', []),
@@ -87,13 +89,11 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
   };
   const write = () =>
     deps.waitUntil(
-      insertOperation(deps.db, {
+      recordOperation(deps.db, {
         ...line,
-        path: clip(line.path, 2048),
-        message: clip(line.message, 1024),
         createdAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
-      }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name)),
+      }),
     );
   try {
     const options = readProxyOptions(request.headers);
@@ -117,10 +117,11 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
 
 async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Target> {
   const environmentId = deps.environment.id;
-  let found = recallTarget(environmentId, options.integrationKey, options.connectionId);
+  const cacheKey = targetKey(environmentId, options.integrationKey, options.connectionId);
+  let found = recentTargets.get(cacheKey);
   if (!found) {
     found = await findConnectionByKeys(deps.db, environmentId, options.integrationKey, options.connectionId);
-    if (found) rememberTarget(environmentId, options.integrationKey, options.connectionId, found);
+    if (found) recentTargets.set(cacheKey, found);
   }
   if (!found) {
     const integration = await findIntegrationRow(deps.db, deps.environment.id, options.integrationKey);
@@ -145,21 +146,14 @@ async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Ta
   };
 }
 
-function tokenFailure(outcome: Extract<TokenOutcome, { ok: false }>): ApiError {
-  const retryAfter = outcome.retryAtMs
-    ? { 'Retry-After': String(Math.max(1, Math.ceil((outcome.retryAtMs - Date.now()) / 1000))) }
-    : undefined;
-  return new ApiError('connection_refresh_failed', 424, outcome.message, undefined, retryAfter);
-}
-
 function rateLimited(retryAtMs: number): ApiError {
-  const seconds = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
+  const header = retryAfterHeader(retryAtMs);
   return new ApiError(
     'rate_limited',
     429,
-    `This connection's rate limit at the provider is spent; it resets in ${seconds} s`,
+    `This connection's rate limit at the provider is spent; it resets in ${header['Retry-After']} s`,
     undefined,
-    { 'Retry-After': String(seconds) },
+    header,
   );
 }
 
@@ -195,7 +189,7 @@ async function forward(
   };
 
   const permit = (await waitForTurn(() => stub.beginCall())) as Extract<CallPermit, { ok: true }>;
-  if (!permit.token.ok) throw tokenFailure(permit.token);
+  if (!permit.token.ok) throw credentialsUnavailable(permit.token);
   let credentials = permit.token.credentials;
 
   const body = await readProxyBody(request);
@@ -207,6 +201,22 @@ async function forward(
   const decompress = options.decompress ?? target.provider.api?.decompress ?? false;
   let refreshedAfter401 = false;
   let attempt = 0;
+  // The integration's OAuth 1 consumer secret, decrypted once per call however many attempts and hops.
+  let consumer: ReturnType<typeof readIntegrationCredentials> | undefined;
+  const oauth1Client = () =>
+    (consumer ??= readIntegrationCredentials(deps.config, deps.environment, target.integration));
+  /** Waits before the next attempt when one is allowed (budget, replayable body, caller's wait); false otherwise. */
+  const backOff = async (signal: RateLimitSignal, nowMs: number, discard?: Response): Promise<boolean> => {
+    if (attempt >= budget || !replayable) return false;
+    const delay = retryDelayMs({ attempt, signal, nowMs, random: Math.random });
+    if (waitedMs + delay > options.maxWaitMs) return false;
+    await discard?.body?.cancel();
+    waitedMs += delay;
+    await sleep(delay);
+    attempt++;
+    line.retries = attempt;
+    return true;
+  };
   for (;;) {
     // Built per attempt: after a refresh, the new token may belong in the query as well as a header.
     const current = authorize(target, credentials, options, rawPath);
@@ -220,7 +230,7 @@ async function forward(
     let failure: 'timeout' | 'network' | undefined;
     try {
       response = await sendFollowingRedirects(deps, outgoing, {
-        sign: (o) => signOAuth1(deps, target, credentials, o),
+        sign: (o) => signOAuth1(target, credentials, o, oauth1Client),
         credentialHeaders: Object.keys(current.headers),
         forwardCredentials: options.forwardHeadersOnRedirect,
       });
@@ -250,36 +260,14 @@ async function forward(
         }
       }
 
-      if (attempt < budget && replayable && isRetryableStatus(response.status, rules, options.retryOn)) {
-        const delay = retryDelayMs({ attempt, signal, nowMs: now, random: Math.random });
-        if (waitedMs + delay <= options.maxWaitMs) {
-          await response.body?.cancel();
-          waitedMs += delay;
-          await sleep(delay);
-          attempt++;
-          line.retries = attempt;
-          await waitForTurn(() => stub.admitRetry());
-          continue;
-        }
+      if (isRetryableStatus(response.status, rules, options.retryOn) && (await backOff(signal, now, response))) {
+        await waitForTurn(() => stub.admitRetry());
+        continue;
       }
       return respond(deps, response, { decompress, retries: attempt, line, write });
     }
 
-    if (attempt < budget && replayable) {
-      const delay = retryDelayMs({
-        attempt,
-        signal: { remaining: null, resetAtMs: null, retryAtMs: null },
-        nowMs: Date.now(),
-        random: Math.random,
-      });
-      if (waitedMs + delay <= options.maxWaitMs) {
-        waitedMs += delay;
-        await sleep(delay);
-        attempt++;
-        line.retries = attempt;
-        continue;
-      }
-    }
+    if (await backOff({ remaining: null, resetAtMs: null, retryAtMs: null }, Date.now())) continue;
     throw failure === 'timeout'
       ? new ApiError(
           'upstream_timeout',
@@ -312,26 +300,8 @@ function authorize(
     );
   }
   const { baseUrl, query, headers } = result.request;
-  return { url: upstreamUrl(baseUrl, rawPath, query), headers };
-}
-
-/**
- * Base URL + the caller's path and query exactly as sent (no re-encoding) + the catalog's query.
- *
- * @example upstreamUrl('https://api.example.com/v2/', '/users?page=2', { key: 'k' }) // https://api.example.com/v2/users?page=2&key=k
- */
-export function upstreamUrl(baseUrl: string, rawPath: string, catalogQuery: Record<string, string>): URL {
-  const mark = rawPath.indexOf('?');
-  const path = (mark === -1 ? rawPath : rawPath.slice(0, mark)).replace(/^\/+/, '');
-  const query = [
-    mark === -1 ? '' : rawPath.slice(mark + 1),
-    ...Object.entries(catalogQuery).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
-  ]
-    .filter(Boolean)
-    .join('&');
-  const joined = path ? `${baseUrl.replace(/\/+$/, '')}/${path}` : baseUrl;
   try {
-    return new URL(query ? `${joined}?${query}` : joined);
+    return { url: joinUrl(baseUrl, rawPath, query), headers };
   } catch {
     throw new ApiError('invalid_connection_config', 400, 'The provider address is not a valid URL');
   }
@@ -360,14 +330,14 @@ function secretValues(credentials: ConnectionCredentials): string[] {
 }
 
 async function signOAuth1(
-  deps: ProxyDeps,
   target: Target,
   credentials: ConnectionCredentials,
   outgoing: Outgoing,
+  readClient: () => ReturnType<typeof readIntegrationCredentials>,
 ): Promise<Record<string, string>> {
   const auth = target.provider.auth;
   if (credentials.type !== 'OAUTH1' || auth.mode !== 'OAUTH1') return outgoing.headers;
-  const client = await readIntegrationCredentials(deps.config, deps.environment, target.integration);
+  const client = await readClient();
   if (!client || !('client_secret' in client) || !('client_id' in client))
     throw new ApiError('missing_credentials', 400, 'The integration has no OAuth 1 consumer key and secret');
   const contentType = outgoing.headers['content-type'] ?? '';

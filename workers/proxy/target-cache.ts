@@ -1,3 +1,4 @@
+import { RecentMap } from '../cache/recent-map.js';
 import type { findConnectionByKeys } from '../connections/store.js';
 
 /**
@@ -9,28 +10,11 @@ import type { findConnectionByKeys } from '../connections/store.js';
  */
 type Found = NonNullable<Awaited<ReturnType<typeof findConnectionByKeys>>>;
 
-export const TARGET_CACHE_MS = 5000;
-const MAX_ENTRIES = 5000;
-const recent = new Map<string, { found: Found; atMs: number }>();
+export const recentTargets = new RecentMap<Found>(5000, 5000);
 
-const keyOf = (environmentId: number, integrationKey: string, connectionId: string) =>
+export const targetKey = (environmentId: number, integrationKey: string, connectionId: string) =>
   `${environmentId}\u0000${integrationKey}\u0000${connectionId}`;
 
-export function recallTarget(environmentId: number, integrationKey: string, connectionId: string): Found | undefined {
-  const entry = recent.get(keyOf(environmentId, integrationKey, connectionId));
-  return entry && Date.now() - entry.atMs < TARGET_CACHE_MS ? entry.found : undefined;
-}
-
-export function rememberTarget(
-  environmentId: number,
-  integrationKey: string,
-  connectionId: string,
-  found: Found,
-): void {
-  if (recent.size >= MAX_ENTRIES) recent.clear();
-  recent.set(keyOf(environmentId, integrationKey, connectionId), { found, atMs: Date.now() });
-}
-
 export function forgetProxyTargets(): void {
-  recent.clear();
+  recentTargets.clear();
 }

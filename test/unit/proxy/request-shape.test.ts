@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkFromHeader, paginate, readPath } from '../../../sdk/paginate.js';
-import { unsafeHostValues } from '../../../workers/proxy/authorize-request.js';
+import { joinUrl, unsafeHostValues } from '../../../workers/proxy/authorize-request.js';
 import { readProxyOptions } from '../../../workers/proxy/options.js';
-import { upstreamUrl } from '../../../workers/proxy/proxy.js';
 import { REDACTED, redactPathAndQuery } from '../../../workers/proxy/redact.js';
 
 describe('proxy request shape', () => {
@@ -54,10 +53,10 @@ describe('proxy request shape', () => {
   });
 
   it('joins base URL, path and query without re-encoding what the caller sent', () => {
-    expect(upstreamUrl('https://api.example.com/v2/', '/users?q=a%20b&x=1+2', { key: 'k v' }).toString()).toBe(
+    expect(joinUrl('https://api.example.com/v2/', '/users?q=a%20b&x=1+2', { key: 'k v' }).toString()).toBe(
       'https://api.example.com/v2/users?q=a%20b&x=1+2&key=k%20v',
     );
-    expect(upstreamUrl('https://api.example.com', '', {}).toString()).toBe('https://api.example.com/');
+    expect(joinUrl('https://api.example.com', '', {}).toString()).toBe('https://api.example.com/');
   });
 
   it('refuses connection values that would move a templated host', () => {
