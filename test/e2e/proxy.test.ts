@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pier, PierError } from '../../sdk/index.js';
+import { eventually } from '../support/eventually.js';
 import { DOWNLOAD_BLOCK, type FakeProviderApi, startFakeProviderApi } from './support/fake-provider-api.js';
 import { type OAuthServer, obtainTokens, startOAuthServer } from './support/oauth-server.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
@@ -93,12 +94,14 @@ describe('the proxy on the local platform', () => {
     // Without a Content-Length Pier counts the bytes as they pass; the log line has the size.
     const chunked = await download('/download?mb=20&chunked=1');
     expect(chunked.bytes).toBe(20 * 1024 * 1024);
-    let logged: number | null | undefined;
-    for (let i = 0; i < 40 && !logged; i++) {
-      const logs = await pier.listLogs({ connection_id: 'big', limit: 5 });
-      logged = logs.data.find((l) => l.path === '/download?mb=20&chunked=1')?.bytes;
-      if (!logged) await new Promise((r) => setTimeout(r, 100));
-    }
+    const chunkedLine = (logs: Awaited<ReturnType<Pier['listLogs']>>) =>
+      logs.data.find((l) => l.path === '/download?mb=20&chunked=1');
+    const logged = chunkedLine(
+      await eventually(
+        () => pier.listLogs({ connection_id: 'big', limit: 5 }),
+        (l) => Boolean(chunkedLine(l)),
+      ),
+    )?.bytes;
     expect(logged).toBe(20 * 1024 * 1024);
   });
 
@@ -156,11 +159,11 @@ describe('the proxy on the local platform', () => {
   it('refuses a declared body over 100 MiB with 413 (a counted one is tested in workerd: proxy-body.test.ts)', async () => {
     const declared = await upload(platform.url, 101 * 1024 * 1024, true);
     expect([declared.status, JSON.parse(declared.body).error.code]).toEqual([413, 'payload_too_large']);
-    let refused: string[] = [];
-    for (let i = 0; i < 40 && refused.length === 0; i++) {
-      refused = (await pier.listLogs({ connection_id: 'big', status: '413' })).data.map((l) => l.error?.code ?? '');
-      if (refused.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
+    const logs = await eventually(
+      () => pier.listLogs({ connection_id: 'big', status: '413' }),
+      (l) => l.data.length > 0,
+    );
+    const refused = logs.data.map((l) => l.error?.code ?? '');
     expect(refused).toEqual(['payload_too_large']);
   });
 
@@ -177,6 +180,8 @@ describe('the proxy on the local platform', () => {
       credentials: { type: 'OAUTH2', client_id: oauth.clientId, client_secret: oauth.clientSecret },
     });
     const tokens = await obtainTokens(oauth, 'http://127.0.0.1/callback');
+    // Counted before the import: the connection's own alarm may do the one refresh before any call does.
+    const refreshesBefore = oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
     await pier.importConnection({
       provider_config_key: 'oidc',
       connection_id: 'expired',
@@ -187,7 +192,6 @@ describe('the proxy on the local platform', () => {
         expires_at: new Date(Date.now() - 1000).toISOString(),
       },
     });
-    const refreshesBefore = oauth.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         pier.get<{ sub: string }>({ connectionId: 'expired', providerConfigKey: 'oidc', endpoint: '/me' }),
@@ -228,8 +232,14 @@ describe('the proxy on the local platform', () => {
     });
     expect(hop.data.headers['x-api-key']).toBeUndefined();
 
-    const logs = await pier.listLogs({ connection_id: 'big', limit: 500 });
-    expect(logs.data.some((l) => l.path?.startsWith('/flaky/') && l.retries === 2 && l.status === 200)).toBe(true);
+    // Log lines are written after each response (waitUntil): wait for the flaky call's line.
+    const flakyLine = (l: { path: string | null; retries: number; status: number | null }) =>
+      Boolean(l.path?.startsWith('/flaky/')) && l.retries === 2 && l.status === 200;
+    const logs = await eventually(
+      () => pier.listLogs({ connection_id: 'big', limit: 500 }),
+      (l) => l.data.some(flakyLine),
+    );
+    expect(logs.data.some(flakyLine)).toBe(true);
     expect(JSON.stringify(logs)).not.toContain('sk-e2e-files');
   });
 

@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { Pier, PierError, ProxyUpstreamError } from '../../../sdk/index.js';
 import { runScheduled } from '../../../workers/scheduled.js';
+import { eventually } from '../../support/eventually.js';
 import { api, BASE, seedEnvironment } from '../support/fixtures.js';
 
 const upstream = inject('providerApi').url;
@@ -129,11 +130,11 @@ describe('backend SDK proxy and pagination, and the operations log', () => {
     await pier.get({ ...conn, endpoint: `/echo/path-with-${SECRET}` });
     await pier.get({ ...conn, endpoint: '/flaky/x', params: { fail: 9, status: 400 }, throwOnUpstreamError: false });
     // Log lines are written after the response; wait until they are there.
-    let logs = await pier.listLogs({ connection_id: 'c1', limit: 500 });
-    for (let i = 0; i < 50 && !logs.data.some((l) => l.path?.startsWith('/flaky/x')); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      logs = await pier.listLogs({ connection_id: 'c1', limit: 500 });
-    }
+    const logs = await eventually(
+      () => pier.listLogs({ connection_id: 'c1', limit: 500 }),
+      (l) =>
+        ['/echo/secret-check', '/echo/path-with-', '/flaky/x'].every((p) => l.data.some((x) => x.path?.startsWith(p))),
+    );
     const text = JSON.stringify(logs);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('caller-token-value');
