@@ -134,24 +134,46 @@ async function requireEnvironment(db: Db, id: number): Promise<EnvironmentRow> {
 
 type Caller = { environmentId: number; scopes: readonly ApiKeyScope[] };
 
-/** Keys of another environment, or account scopes, need an account-scoped caller. */
-function authorizeKeyManagement(caller: Caller, environmentId: number, wantsAccountScope: boolean): void {
-  const isAccount = caller.scopes.includes('account:*');
-  if (!isAccount && environmentId !== caller.environmentId)
+/** `account:*` reaches every environment, so it includes `environment:*`. */
+function holdsScope(caller: Caller, scope: ApiKeyScope): boolean {
+  return caller.scopes.includes(scope) || caller.scopes.includes('account:*');
+}
+
+/**
+ * A caller manages keys of its own environment (any environment with `account:*`), and only keys
+ * whose scopes it holds itself: granting, rotating (which hands over the new secret) or deleting a
+ * key with more scopes than the caller's would widen what the caller can do.
+ */
+function authorizeKeyManagement(caller: Caller, environmentId: number, targetScopes: readonly ApiKeyScope[]): void {
+  if (!caller.scopes.includes('account:*') && environmentId !== caller.environmentId)
     throw new ApiError('forbidden', 403, 'This key can only manage keys of its own environment');
-  if (!isAccount && wantsAccountScope)
-    throw new ApiError('forbidden', 403, 'Only a key with the account:* scope can grant account:*');
+  const beyond = targetScopes.filter((scope) => !holdsScope(caller, scope));
+  if (beyond.length > 0)
+    throw new ApiError(
+      'forbidden',
+      403,
+      `Only a key with the ${beyond.join(', ')} scope can grant, rotate or delete a key that has it`,
+    );
+}
+
+/** The key a rotation or deletion targets, once the caller may see its environment's keys at all. */
+async function requireManagedKey(db: Db, caller: Caller, environmentId: number, keyId: number): Promise<ApiKeyRow> {
+  authorizeKeyManagement(caller, environmentId, []);
+  const row = await store.findKeyRow(db, environmentId, keyId);
+  if (!row) throw new ApiError('unknown_api_key', 404, `No key ${keyId} in environment ${environmentId}`);
+  authorizeKeyManagement(caller, environmentId, parseScopes(row.scopes));
+  return row;
 }
 
 export async function listApiKeys(db: Db, caller: Caller, environmentId = caller.environmentId) {
-  authorizeKeyManagement(caller, environmentId, false);
+  authorizeKeyManagement(caller, environmentId, []);
   await requireEnvironment(db, environmentId);
   return (await store.listKeyRows(db, environmentId)).map(formatApiKey);
 }
 
 export async function createApiKey(db: Db, caller: Caller, input: z.output<typeof createApiKeyBodySchema>) {
   const scopes = input.scopes ? [...new Set(input.scopes)] : (['environment:*'] as ApiKeyScope[]);
-  authorizeKeyManagement(caller, input.environment_id, scopes.includes('account:*'));
+  authorizeKeyManagement(caller, input.environment_id, scopes);
   await requireEnvironment(db, input.environment_id);
   const secret = generateSecretKey();
   try {
@@ -176,7 +198,7 @@ export async function createApiKey(db: Db, caller: Caller, input: z.output<typeo
 
 /** Gives a key a new secret; the old secret stops working immediately. */
 export async function rotateApiKey(db: Db, caller: Caller, environmentId: number, keyId: number) {
-  authorizeKeyManagement(caller, environmentId, false);
+  await requireManagedKey(db, caller, environmentId, keyId);
   const secret = generateSecretKey();
   const row = await store.replaceKeyHash(db, environmentId, keyId, {
     keyHash: await hashSecretKey(secret),
@@ -194,9 +216,7 @@ export async function rotateApiKey(db: Db, caller: Caller, environmentId: number
 }
 
 export async function deleteApiKey(db: Db, caller: Caller, environmentId: number, keyId: number): Promise<void> {
-  authorizeKeyManagement(caller, environmentId, false);
-  const row = await store.findKeyRow(db, environmentId, keyId);
-  if (!row) throw new ApiError('unknown_api_key', 404, `No key ${keyId} in environment ${environmentId}`);
+  const row = await requireManagedKey(db, caller, environmentId, keyId);
   if (parseScopes(row.scopes).includes('account:*') && (await store.countAccountKeys(db)) <= 1)
     throw new ApiError(
       'last_api_key',

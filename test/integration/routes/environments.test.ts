@@ -81,6 +81,59 @@ describe('environments and API keys', () => {
     expect([again.status, again.json.error.code]).toEqual([404, 'unknown_api_key']);
   });
 
+  it('an environment key cannot rotate or delete a key with more scopes than its own (account:* stays out of reach)', async () => {
+    const envId = (await api(admin.key, 'POST', '/environments', { name: 'scopes-x' })).json.data.id;
+    const strong = (
+      await api(admin.key, 'POST', '/environment/api-keys', {
+        environment_id: envId,
+        display_name: 'root',
+        scopes: ['environment:*', 'account:*'],
+      })
+    ).json.data;
+    const weak = (await api(admin.key, 'POST', '/environment/api-keys', { environment_id: envId, display_name: 'app' }))
+      .json.data;
+    expect(weak.scopes).toEqual(['environment:*']);
+
+    const rotate = await api(weak.secret, 'POST', '/environment/api-keys/rotate', {
+      environment_id: envId,
+      key_id: strong.id,
+    });
+    expect([rotate.status, rotate.json.error.code]).toEqual([403, 'forbidden']);
+    expect(JSON.stringify(rotate.json)).not.toMatch(/pier_sk_/);
+    // The strong key still works with its old secret: nothing was rotated.
+    expect((await api(strong.secret, 'GET', '/environments')).status).toBe(200);
+
+    const remove = await api(weak.secret, 'DELETE', '/environment/api-keys', {
+      environment_id: envId,
+      key_id: strong.id,
+    });
+    expect([remove.status, remove.json.error.code]).toEqual([403, 'forbidden']);
+    expect((await api(strong.secret, 'GET', '/environments')).status).toBe(200);
+
+    // Keys of equal scope stay manageable, and an account key manages everything.
+    const peer = (
+      await api(admin.key, 'POST', '/environment/api-keys', { environment_id: envId, display_name: 'peer' })
+    ).json.data;
+    expect(
+      (await api(weak.secret, 'POST', '/environment/api-keys/rotate', { environment_id: envId, key_id: peer.id }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await api(weak.secret, 'DELETE', '/environment/api-keys', { environment_id: envId, key_id: peer.id })).status,
+    ).toBe(200);
+    const byAccount = await api(strong.secret, 'POST', '/environment/api-keys/rotate', {
+      environment_id: envId,
+      key_id: weak.id,
+    });
+    expect(byAccount.status).toBe(200);
+    // An unknown key id in the caller's own environment is still a plain 404.
+    const unknown = await api(byAccount.json.data.secret, 'DELETE', '/environment/api-keys', {
+      environment_id: envId,
+      key_id: 999_999,
+    });
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'unknown_api_key']);
+  });
+
   it('deletes an environment with everything in it, but never prod or the caller’s own', async () => {
     const envId = (await api(admin.key, 'POST', '/environments', { name: 'doomed-d' })).json.data.id;
     const secret = (await api(admin.key, 'POST', '/environment/api-keys', { environment_id: envId, display_name: 'k' }))
