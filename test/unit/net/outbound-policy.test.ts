@@ -16,12 +16,37 @@ describe('outbound URL policy', () => {
     'http://2130706433/',
     'http://100.64.0.1/',
     'http://0.0.0.0/',
+    // IPv6 that embeds a private IPv4 address, in every transition format.
+    'http://[::127.0.0.1]/',
+    'http://[::10.0.0.1]/',
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[64:ff9b::127.0.0.1]/',
+    'http://[64:ff9b::8.8.8.8]/',
+    'http://[2002:7f00:1::]/',
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/',
+    'http://[fec0::1]/',
+    'http://[100::1]/',
+    'http://[ff02::1]/',
+    // Trailing dots name the same hosts.
+    'http://localhost./',
+    'http://localhost../',
+    'http://metadata.google.internal./',
+    'http://127.0.0.1./',
+    'http://api.localhost/',
+    'http://intranet/',
+    'http://0x7f.1/',
+    'http://017700000001/',
+    'http://198.18.0.1/',
+    'http://255.255.255.255/',
   ])('refuses %s in production', (url) => {
     expect(checkOutboundUrl(url, 'production')).toEqual({ ok: false, reason: 'private_address' });
   });
 
   it('allows public hosts in production and loopback and private networks in development', () => {
     expect(checkOutboundUrl('https://api.github.com/user', 'production').ok).toBe(true);
+    expect(checkOutboundUrl('https://api.github.com./user', 'production').ok).toBe(true);
+    expect(checkOutboundUrl('https://8.8.8.8/', 'production').ok).toBe(true);
+    expect(checkOutboundUrl('https://[2606:4700:4700::1111]/', 'production').ok).toBe(true);
     expect(checkOutboundUrl('http://127.0.0.1:8080/token', 'development').ok).toBe(true);
     expect(checkOutboundUrl('http://10.0.0.5/token', 'development').ok).toBe(true);
   });
@@ -32,6 +57,15 @@ describe('outbound URL policy', () => {
     'http://[fe80::1]/',
     'http://[fd00:ec2::254]/',
     'http://[::ffff:169.254.169.254]/',
+    'http://[::169.254.169.254]/',
+    'http://[::ffff:0:169.254.169.254]/',
+    'http://[64:ff9b::169.254.169.254]/',
+    'http://[2002:a9fe:a9fe::]/',
+    'http://metadata.google.internal./',
+    'http://METADATA./',
+    'http://instance-data./latest',
+    'http://0xa9fea9fe/',
+    'http://2852039166/',
   ])('blocks link-local and cloud metadata addresses even in development: %s', (url) => {
     expect(checkOutboundUrl(url, 'development')).toEqual({ ok: false, reason: 'private_address' });
     expect(checkOutboundUrl(url, 'production')).toEqual({ ok: false, reason: 'private_address' });
