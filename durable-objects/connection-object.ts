@@ -6,6 +6,7 @@ import {
   isRenewable,
 } from '../workers/auth/credentials.js';
 import { renewCredentials } from '../workers/auth/renew.js';
+import { type Revocation, type RevocationOutcome, revokeGrant } from '../workers/auth/revoke.js';
 import { readConfig } from '../workers/config.js';
 import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
 import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
@@ -15,6 +16,7 @@ import { recordAuthEvent } from '../workers/events/outbox.js';
 import { readIntegrationCredentials } from '../workers/integrations/service.js';
 import { findIntegrationById } from '../workers/integrations/store.js';
 import { recordOperation } from '../workers/logs/service.js';
+import { allowsCustomHosts } from '../workers/providers/provider-url.js';
 import { findProvider } from '../workers/providers/service.js';
 import { connectionObjectName } from './connection-name.js';
 import {
@@ -35,6 +37,7 @@ import {
   cooldownAfterFailure,
   DEFAULT_REFRESH_BUFFER_SECONDS,
   decideRefresh,
+  EXISTENCE_CHECK_INTERVAL_MS,
   KEEP_ALIVE_INTERVAL_MS,
   nextRefreshAtMs,
 } from './token-policy.js';
@@ -219,10 +222,36 @@ export class ConnectionObject extends DurableObject<Env> {
     clearAll(this.ctx.storage.sql);
   }
 
-  /** Proactive refresh before expiry, and the keep-alive refresh for tokens left unused. */
+  /**
+   * Ends the connection: revokes its grant at the provider when told where (best effort, with the
+   * stored token as it is — no refresh first), then forgets everything. Reports the provider's
+   * answer, never a token.
+   *
+   * @example await stub.tearDown({ revocation: { url, clientId, clientSecret } }) // { revoked: true, status: 200 }
+   */
+  async tearDown(input: { revocation?: Revocation } = {}): Promise<RevocationOutcome> {
+    const row = readCredentials(this.ctx.storage.sql);
+    const outcome: RevocationOutcome = !row
+      ? { revoked: false, reason: 'no_token' }
+      : input.revocation
+        ? await revokeGrant(input.revocation, await this.#open(row.sealed))
+        : { revoked: false, reason: 'not_supported' };
+    await this.destroy();
+    return outcome;
+  }
+
+  /**
+   * Proactive refresh before expiry, the keep-alive refresh for tokens left unused, and the sweep:
+   * an object whose connection row is gone (its integration or environment was deleted and the
+   * teardown never reached it) erases itself.
+   */
   override async alarm(): Promise<void> {
     const row = readCredentials(this.ctx.storage.sql);
     if (!row) return;
+    if (await this.#isOrphaned()) {
+      await this.destroy();
+      return;
+    }
     const now = Date.now();
     const keepAliveDue = row.lastRefreshAtMs !== null && now - row.lastRefreshAtMs >= KEEP_ALIVE_INTERVAL_MS;
     const decision = decideRefresh(row, now, this.#bufferSeconds(), keepAliveDue);
@@ -256,6 +285,7 @@ export class ConnectionObject extends DurableObject<Env> {
       connectionConfig,
       credentials: current,
       mode: config.mode,
+      allowCustomHosts: allowsCustomHosts(integration.integrationConfig),
       nowMs: now,
     });
 
@@ -322,11 +352,26 @@ export class ConnectionObject extends DurableObject<Env> {
     };
   }
 
+  /** Every object that holds credentials has an alarm: the next refresh, or at least the existence check. */
   async #scheduleAlarm(): Promise<void> {
     const row = readCredentials(this.ctx.storage.sql);
-    const at = row ? nextRefreshAtMs(row, Date.now(), this.#bufferSeconds()) : null;
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(at);
+    if (!row) return this.ctx.storage.deleteAlarm();
+    const now = Date.now();
+    await this.ctx.storage.setAlarm(
+      Math.min(
+        nextRefreshAtMs(row, now, this.#bufferSeconds()) ?? Number.POSITIVE_INFINITY,
+        now + EXISTENCE_CHECK_INTERVAL_MS,
+      ),
+    );
+  }
+
+  /** No connection row in D1 for this object's connection (a D1 failure throws, so the alarm is retried). */
+  async #isOrphaned(): Promise<boolean> {
+    const refText = readMeta(this.ctx.storage.sql, 'ref');
+    if (!refText) return true;
+    const ref = JSON.parse(refText) as ConnectionRef;
+    const row = await findConnectionRow(openDb(this.env.DB), ref.environmentId, ref.integrationId, ref.connectionId);
+    return !row;
   }
 
   #bufferSeconds(): number {

@@ -6,6 +6,11 @@
 export const DEFAULT_REFRESH_BUFFER_SECONDS = 15 * 60;
 /** Providers revoke refresh tokens nobody uses; refresh at least this often. */
 export const KEEP_ALIVE_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * An object holding credentials that need no refresh still wakes this often to check that its
+ * connection row exists, and erases itself when it does not (the sweep for objects left behind).
+ */
+export const EXISTENCE_CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
 const BASE_COOLDOWN_MS = 30_000;
 const MAX_COOLDOWN_MS = 60 * 60 * 1000;
 

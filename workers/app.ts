@@ -16,20 +16,23 @@ import { proxyRoutes } from './routes/proxy.js';
 
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
-  return new Hono<AppEnv>()
-    .use(requestId, secureHeaders({ crossOriginResourcePolicy: false }), platform)
-    .route('/', platformRoutes)
-    .route('/providers', providerRoutes)
-    .route('/integrations', integrationRoutes)
-    .route('/environments', environmentsRoutes)
-    .route('/environment', environmentRoutes)
-    .get('/connect/', serveConnectUi)
-    .route('/connect', connectRoutes)
-    .route('/connections', connectionRoutes)
-    .route('/proxy', proxyRoutes)
-    .route('/logs', logRoutes)
-    .route('/', authRoutes)
-    .route('/', credentialAuthRoutes)
-    .notFound(handleNotFound)
-    .onError(handleError);
+  return (
+    new Hono<AppEnv>()
+      // Framing is governed by each HTML page's CSP frame-ancestors (the Connect UI is embeddable).
+      .use(requestId, secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false }), platform)
+      .route('/', platformRoutes)
+      .route('/providers', providerRoutes)
+      .route('/integrations', integrationRoutes)
+      .route('/environments', environmentsRoutes)
+      .route('/environment', environmentRoutes)
+      .get('/connect/', serveConnectUi)
+      .route('/connect', connectRoutes)
+      .route('/connections', connectionRoutes)
+      .route('/proxy', proxyRoutes)
+      .route('/logs', logRoutes)
+      .route('/', authRoutes)
+      .route('/', credentialAuthRoutes)
+      .notFound(handleNotFound)
+      .onError(handleError)
+  );
 }

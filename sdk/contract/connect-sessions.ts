@@ -25,7 +25,9 @@ const sessionFields = {
   /** @deprecated use tags */
   organization: z.object({ id: z.string().min(1).max(255), display_name: z.string().max(255).optional() }).optional(),
   integrations_config_defaults: integrationDefaults.optional(),
-  overrides: z.record(uniqueKeySchema, z.strictObject({ docs_connect: z.url().optional() })).optional(),
+  overrides: z
+    .record(uniqueKeySchema, z.strictObject({ docs_connect: z.url({ protocol: /^https?$/ }).optional() }))
+    .optional(),
   webhook_url_override: z.url({ protocol: /^https?$/ }).optional(),
 };
 

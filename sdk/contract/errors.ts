@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'connection_test_failed',
   'connection_refresh_failed',
   'forbidden_url',
+  'host_not_allowed',
+  'client_override_not_allowed',
   'rate_limited',
   'upstream_unreachable',
   'upstream_timeout',

@@ -40,6 +40,15 @@ export const providerNameSchema = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-" only, starting with a letter or digit');
 
+/** `api.example.com`, or `*.example.com` for any host below example.com (at least two fixed labels). */
+export const hostPatternSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+    'a lowercase host name, or *. followed by a domain of at least two labels',
+  );
+
 /** One field a person fills in (or the platform fills automatically) when connecting. */
 export const configFieldSchema = z.object({
   title: z.string().min(1).max(200),
@@ -57,6 +66,13 @@ export const configFieldSchema = z.object({
   automated: z.boolean().default(false),
   defaultValue: z.string().max(500).optional(),
   enum: z.array(z.string().max(200)).min(1).optional(),
+  /**
+   * Where a URL built from this value may point, when the value is a whole host or URL
+   * (`https://${connectionConfig.hostname}/oauth/token`): exact hosts or `*.domain` patterns, the
+   * provider's documented domains. Without it (and without `enum`) such a value is a free customer
+   * host, allowed only when the integration opts in (`integration_config.allow_custom_hosts`).
+   */
+  hosts: z.array(hostPatternSchema).min(1).max(50).optional(),
 });
 export type ConfigField = z.infer<typeof configFieldSchema>;
 

@@ -1,7 +1,7 @@
 import { importPKCS8, SignJWT } from 'jose';
 import type { IntegrationCredentials } from '../../sdk/contract/integrations.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
-import { checkOutboundUrl } from '../net/outbound-policy.js';
+import { describeUrlFailure, resolveProviderUrl } from '../providers/provider-url.js';
 import { interpolate } from '../providers/template.js';
 import type { AppCredentials, ConnectionCredentials, JwtCredentials, OAuth2ClientCredentials } from './credentials.js';
 import {
@@ -23,6 +23,8 @@ export type RenewInput = {
   connectionConfig: Record<string, string>;
   credentials: ConnectionCredentials;
   mode: 'development' | 'production';
+  /** The integration's `allow_custom_hosts` opt-in (see workers/providers/provider-url.ts). */
+  allowCustomHosts: boolean;
   nowMs: number;
   fetchFn?: typeof fetch;
 };
@@ -33,20 +35,33 @@ export type RenewResult =
 
 const fail = (message: string): TokenEndpointFailure => ({ ok: false, message });
 
+/** A token endpoint from the catalog, checked like every provider URL: host constraints and address policy. */
+function providerUrl(
+  template: string,
+  input: Omit<RenewInput, 'credentials'>,
+): { ok: true; url: string } | TokenEndpointFailure {
+  const result = resolveProviderUrl(template, {
+    provider: input.provider,
+    vars: { connectionConfig: input.connectionConfig },
+    mode: input.mode,
+    allowCustomHosts: input.allowCustomHosts,
+  });
+  return result.ok ? { ok: true, url: result.url.toString() } : fail(describeUrlFailure(result, 'token URL'));
+}
+
 export async function renewCredentials(input: RenewInput): Promise<RenewResult> {
   const { provider, credentials } = input;
   const auth = provider.auth;
-  const vars = { connectionConfig: input.connectionConfig };
   switch (credentials.type) {
     case 'OAUTH2': {
       if (auth.mode !== 'OAUTH2') return fail(`provider auth mode ${auth.mode} cannot refresh OAuth 2 tokens`);
       if (!credentials.refresh_token) return fail('no refresh token');
       const client = credentials.client_override ?? oauthClient(input.integrationCredentials);
       if (!client) return fail('the integration has no OAuth client credentials');
-      const url = interpolate(auth.refreshUrl ?? auth.tokenUrl, vars);
-      if (!url.ok) return fail(`token URL needs ${url.missing.join(', ')}`);
+      const url = providerUrl(auth.refreshUrl ?? auth.tokenUrl, input);
+      if (!url.ok) return url;
       const result = await requestToken({
-        tokenUrl: url.value,
+        tokenUrl: url.url,
         auth,
         clientId: client.client_id,
         clientSecret: client.client_secret,
@@ -92,11 +107,11 @@ export async function clientCredentialsToken(
 ): Promise<RenewResult> {
   const auth = input.provider.auth;
   if (auth.mode !== 'OAUTH2_CC') return fail(`provider auth mode ${auth.mode} is not OAUTH2_CC`);
-  const url = interpolate(auth.tokenUrl, { connectionConfig: input.connectionConfig });
-  if (!url.ok) return fail(`token URL needs ${url.missing.join(', ')}`);
+  const url = providerUrl(auth.tokenUrl, input);
+  if (!url.ok) return url;
   const scopes = input.scopes ?? auth.defaultScopes;
   const result = await requestToken({
-    tokenUrl: url.value,
+    tokenUrl: url.url,
     auth,
     clientId: input.clientId,
     clientSecret: input.clientSecret,
@@ -132,10 +147,8 @@ export async function installationToken(input: Omit<RenewInput, 'credentials'>):
   if (auth.mode !== 'APP') return fail(`provider auth mode ${auth.mode} is not APP`);
   const app = input.integrationCredentials;
   if (!app || (app.type !== 'APP' && app.type !== 'CUSTOM')) return fail('the integration has no app credentials');
-  const url = interpolate(auth.tokenUrl, { connectionConfig: input.connectionConfig });
-  if (!url.ok) return fail(`token URL needs ${url.missing.join(', ')}`);
-  const target = checkOutboundUrl(url.value, input.mode);
-  if (!target.ok) return fail(`token URL refused (${target.reason})`);
+  const target = providerUrl(auth.tokenUrl, input);
+  if (!target.ok) return target;
   let jwt: string;
   try {
     const key = await importPKCS8(toPkcs8Pem(app.private_key), 'RS256');
@@ -154,6 +167,8 @@ export async function installationToken(input: Omit<RenewInput, 'credentials'>):
     response = await (input.fetchFn ?? fetch)(target.url, {
       method: 'POST',
       headers: { authorization: `Bearer ${jwt}`, accept: 'application/vnd.github+json', 'user-agent': 'pier' },
+      // The app JWT must never follow a redirect to another host.
+      redirect: 'manual',
       signal: AbortSignal.timeout(15_000),
     });
   } catch {

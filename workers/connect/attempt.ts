@@ -29,6 +29,20 @@ export function bracketParams(query: URLSearchParams, prefix: string): Record<st
   return out;
 }
 
+/**
+ * What an end user may set from the browser: the provider's declared fields that a person fills in.
+ * Fields the platform fills (`automated`: token-response values, callback metadata) and undeclared
+ * names are dropped, so a browser cannot pre-set where a later token request goes.
+ */
+export function userFields(provider: ProviderDefinition, values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([name]) => {
+      const field = Object.hasOwn(provider.connectionConfig, name) ? provider.connectionConfig[name] : undefined;
+      return field !== undefined && !field.automated;
+    }),
+  );
+}
+
 const OVERRIDE_KEYS = new Set(['oauth_scopes_override', 'oauth_client_id_override', 'oauth_client_secret_override']);
 
 /**
@@ -67,7 +81,7 @@ export async function startAttempt(
   );
   const connectionConfig = validateConnectionConfig(
     provider,
-    { ...fromDefaults, ...input.connectionConfig },
+    { ...fromDefaults, ...userFields(provider, input.connectionConfig) },
     {
       requireUserFields: input.requireUserFields,
     },

@@ -1,4 +1,5 @@
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomState } from 'oauth4webapi';
+import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import type { ConnectionCredentials } from '../auth/credentials.js';
 import { authorizationHeader } from '../auth/oauth1-signature.js';
 import { requestToken, tokenResponseMetadata, toOAuth2Credentials } from '../auth/oauth2-token.js';
@@ -12,13 +13,13 @@ import { findEnvironmentById } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationById } from '../integrations/store.js';
-import { checkOutboundUrl } from '../net/outbound-policy.js';
-import { interpolate } from '../providers/template.js';
+import { allowsCustomHosts, describeUrlFailure, resolveProviderUrl } from '../providers/provider-url.js';
 import { type Attempt, notifyAttempt, startAttempt } from './attempt.js';
 import {
   consumeOAuthSession,
   createOAuthSession,
   type OAuthSessionPayload,
+  peekOAuthSession,
   timingSafeEqualHex,
 } from './oauth-sessions.js';
 import type { PopupOutcome } from './pages.js';
@@ -45,31 +46,47 @@ function redirectUriFor(attempt: Attempt, origin: string): string {
   return attempt.scope.environment.callbackUrl ?? `${origin}/oauth/callback`;
 }
 
+/** A provider URL for a connect flow, checked by the one provider-URL mechanism; 400 in words otherwise. */
 function resolveUrl(
   template: string,
+  target: { provider: ProviderDefinition; integration: { integrationConfig: string } },
   connectionConfig: Record<string, string>,
   config: PierConfig,
   what: string,
 ): string {
-  const filled = interpolate(template, { connectionConfig });
-  if (!filled.ok)
-    throw new ApiError('invalid_connection_config', 400, `The ${what} needs ${filled.missing.join(', ')}`, [
-      ...filled.missing.map((m) => ({
-        code: 'custom',
-        path: ['connection_config', m.replace(/^connectionConfig\./, '')],
-        message: 'required',
-      })),
-    ]);
-  const checked = checkOutboundUrl(filled.value, config.mode);
-  if (!checked.ok)
-    throw new ApiError('forbidden_url', 400, `The provider's ${what} is not an allowed address (${checked.reason})`);
-  return checked.url.toString();
+  const result = resolveProviderUrl(template, {
+    provider: target.provider,
+    vars: { connectionConfig },
+    mode: config.mode,
+    allowCustomHosts: allowsCustomHosts(target.integration.integrationConfig),
+  });
+  if (result.ok) return result.url.toString();
+  const message = describeUrlFailure(result, `provider's ${what}`);
+  switch (result.reason) {
+    case 'missing':
+      throw new ApiError('invalid_connection_config', 400, message, [
+        ...result.missing.map((m) => ({
+          code: 'custom',
+          path: ['connection_config', m.replace(/^connectionConfig\./, '')],
+          message: 'required',
+        })),
+      ]);
+    case 'host_not_allowed':
+      throw new ApiError('host_not_allowed', 400, message);
+    default:
+      throw new ApiError('forbidden_url', 400, message);
+  }
 }
 
+/**
+ * The OAuth client of an attempt. A connect session may fix a client id/secret of its own
+ * (`integrations_config_defaults[key].connection_config.oauth_client_*_override`), or set one to an
+ * empty string to let the end user type their own; a browser override is refused otherwise.
+ */
 async function oauthClient(attempt: Attempt, override: PopupParams['clientOverride']) {
   const fromSession = attempt.defaults?.connection_config;
-  const id = override.client_id || fromSession?.oauth_client_id_override;
-  const secret = override.client_secret || fromSession?.oauth_client_secret_override;
+  const id = chooseOverride(fromSession?.oauth_client_id_override, override.client_id, 'client id');
+  const secret = chooseOverride(fromSession?.oauth_client_secret_override, override.client_secret, 'client secret');
   if (id && secret) return { client: { client_id: id, client_secret: secret }, overridden: true };
   const stored = await readIntegrationCredentials(attempt.scope.config, attempt.scope.environment, attempt.integration);
   if (stored && 'client_id' in stored)
@@ -78,6 +95,35 @@ async function oauthClient(attempt: Attempt, override: PopupParams['clientOverri
     'missing_credentials',
     400,
     `The integration "${attempt.integration.uniqueKey}" has no OAuth client id and secret`,
+  );
+}
+
+function chooseOverride(fromSession: string | undefined, fromBrowser: string | undefined, what: string) {
+  if (fromSession) return fromSession;
+  if (!fromBrowser) return undefined;
+  if (fromSession === '') return fromBrowser;
+  throw new ApiError(
+    'client_override_not_allowed',
+    403,
+    `This connect session does not let the end user provide an OAuth ${what}`,
+  );
+}
+
+/** Authorization parameters only Pier sets: a query string or session default cannot replace them. */
+const RESERVED_AUTHORIZATION_PARAMS = new Set([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+function extraAuthorizationParams(...sources: (Record<string, string> | undefined)[]): Record<string, string> {
+  return Object.fromEntries(
+    sources.flatMap((source) =>
+      Object.entries(source ?? {}).filter(([name]) => !RESERVED_AUTHORIZATION_PARAMS.has(name.toLowerCase())),
+    ),
   );
 }
 
@@ -129,7 +175,9 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
       ...(codeVerifier ? { codeVerifier } : {}),
       ...(overridden ? { clientOverride: client } : {}),
     });
-    const url = new URL(resolveUrl(auth.authorizationUrl, attempt.connectionConfig, deps.config, 'authorization URL'));
+    const url = new URL(
+      resolveUrl(auth.authorizationUrl, attempt, attempt.connectionConfig, deps.config, 'authorization URL'),
+    );
     const scope = scopesFor(
       attempt,
       stored && 'scopes' in stored ? stored.scopes : undefined,
@@ -137,14 +185,13 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
       auth.defaultScopes,
     );
     const query: Record<string, string> = {
+      ...(scope ? { scope } : {}),
+      ...auth.authorizationParams,
+      ...extraAuthorizationParams(attempt.defaults?.authorization_params, params.authorizationParams),
       response_type: 'code',
       client_id: client.client_id,
       redirect_uri: redirectUri,
       state,
-      ...(scope ? { scope } : {}),
-      ...auth.authorizationParams,
-      ...attempt.defaults?.authorization_params,
-      ...params.authorizationParams,
     };
     const userScope = params.userScope ?? attempt.defaults?.user_scopes;
     if (userScope) query.user_scope = userScope;
@@ -161,7 +208,13 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
     // OAuth 1 names its callback before it has a request token, so the state is chosen first.
     const state = generateRandomState();
     const callback = `${redirectUri}?state=${encodeURIComponent(state)}`;
-    const requestUrl = resolveUrl(auth.requestTokenUrl, attempt.connectionConfig, deps.config, 'request token URL');
+    const requestUrl = resolveUrl(
+      auth.requestTokenUrl,
+      attempt,
+      attempt.connectionConfig,
+      deps.config,
+      'request token URL',
+    );
     const response = await fetch(requestUrl, {
       method: auth.requestHttpMethod,
       headers: {
@@ -174,6 +227,8 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
           oauthParams: { oauth_callback: callback, ...auth.requestParams },
         }),
       },
+      // Signed with the consumer secret: never re-sent to wherever a redirect points.
+      redirect: 'manual',
       signal: AbortSignal.timeout(15_000),
     }).catch(() => undefined);
     const body = response ? new URLSearchParams(await response.text()) : undefined;
@@ -187,7 +242,9 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
       { ...base, kind: 'OAUTH1', oauth1RequestToken: { token, secret } },
       state,
     );
-    const url = new URL(resolveUrl(auth.authorizationUrl, attempt.connectionConfig, deps.config, 'authorization URL'));
+    const url = new URL(
+      resolveUrl(auth.authorizationUrl, attempt, attempt.connectionConfig, deps.config, 'authorization URL'),
+    );
     url.searchParams.set('oauth_token', token);
     for (const [k, v] of Object.entries(auth.authorizationParams)) url.searchParams.set(k, v);
     return { redirectUrl: url.toString(), binding: { state, value: bindingValue } };
@@ -203,7 +260,7 @@ export async function beginPopupFlow(deps: Deps, params: PopupParams): Promise<O
       );
     const connectionConfig = { ...attempt.connectionConfig, appPublicLink: app.app_link.replace(/\/+$/, '') };
     const state = await createOAuthSession(deps.db, deps.config, { ...base, kind: 'APP', connectionConfig });
-    const url = new URL(resolveUrl(auth.installUrl, connectionConfig, deps.config, 'install URL'));
+    const url = new URL(resolveUrl(auth.installUrl, attempt, connectionConfig, deps.config, 'install URL'));
     url.searchParams.set('state', state);
     return { redirectUrl: url.toString(), binding: { state, value: bindingValue } };
   }
@@ -223,16 +280,20 @@ export type CallbackParams = {
 export async function completePopupFlow(deps: Deps, params: CallbackParams): Promise<PopupOutcome> {
   const state = params.query.get('state');
   if (!state) return failure('invalid_state', 'The sign-in response is missing its state. Start again from the app.');
-  const session = await consumeOAuthSession(deps.db, deps.config, state);
-  if (!session)
-    return failure('invalid_state', 'This sign-in link has expired or was already used. Start again from the app.');
+  const expired = () =>
+    failure('invalid_state', 'This sign-in link has expired or was already used. Start again from the app.');
+  const session = await peekOAuthSession(deps.db, deps.config, state);
+  if (!session) return expired();
+  // The browser binding is checked before the state is used up: a request from elsewhere (a leaked
+  // or guessed link) must not burn the state of the user who is signing in.
   const cookie = params.cookie(state);
+  if (!cookie || !timingSafeEqualHex(await hashSecretKey(cookie), session.bindingHash))
+    return failure(
+      'invalid_state',
+      'This sign-in was started in another browser. Start again from the app in this browser.',
+    );
+  if (!(await consumeOAuthSession(deps.db, state))) return expired();
   const outcome = await (async (): Promise<PopupOutcome> => {
-    if (!cookie || !timingSafeEqualHex(await hashSecretKey(cookie), session.bindingHash))
-      return failure(
-        'invalid_state',
-        'This sign-in was started in another browser. Start again from the app in this browser.',
-      );
     const providerError = params.query.get('error');
     if (providerError)
       return failure(
@@ -284,7 +345,7 @@ async function finishAttempt(deps: Deps, session: OAuthSessionPayload, query: UR
     const code = query.get('code');
     if (!code) return failure('connection_validation_failed', 'The provider did not return an authorization code.');
     const client = session.clientOverride ?? (await readClient(deps, environment, integration));
-    const tokenUrl = resolveUrl(auth.tokenUrl, connectionConfig, deps.config, 'token URL');
+    const tokenUrl = resolveUrl(auth.tokenUrl, resolved, connectionConfig, deps.config, 'token URL');
     const result = await requestToken({
       tokenUrl,
       auth,
@@ -315,7 +376,7 @@ async function finishAttempt(deps: Deps, session: OAuthSessionPayload, query: UR
     if (!verifier || query.get('oauth_token') !== session.oauth1RequestToken.token)
       return failure('connection_validation_failed', 'The provider did not confirm the sign-in.');
     const client = await readClient(deps, environment, integration);
-    const url = resolveUrl(auth.accessTokenUrl, connectionConfig, deps.config, 'access token URL');
+    const url = resolveUrl(auth.accessTokenUrl, resolved, connectionConfig, deps.config, 'access token URL');
     const response = await fetch(url, {
       method: auth.tokenHttpMethod,
       headers: {
@@ -330,6 +391,8 @@ async function finishAttempt(deps: Deps, session: OAuthSessionPayload, query: UR
           oauthParams: { oauth_verifier: verifier },
         }),
       },
+      // Signed with the consumer secret: never re-sent to wherever a redirect points.
+      redirect: 'manual',
       signal: AbortSignal.timeout(15_000),
     }).catch(() => undefined);
     const body = response ? Object.fromEntries(new URLSearchParams(await response.text())) : {};
@@ -351,6 +414,7 @@ async function finishAttempt(deps: Deps, session: OAuthSessionPayload, query: UR
       integrationCredentials: await readIntegrationCredentials(deps.config, environment, integration),
       connectionConfig,
       mode: deps.config.mode,
+      allowCustomHosts: allowsCustomHosts(integration.integrationConfig),
       nowMs: now,
     });
     if (!result.ok)
@@ -435,6 +499,7 @@ export async function credentialFlow(
         clientId: requireString(params.body, 'client_id', 'Client ID'),
         clientSecret: requireString(params.body, 'client_secret', 'Client secret'),
         mode: deps.config.mode,
+        allowCustomHosts: allowsCustomHosts(attempt.integration.integrationConfig),
         nowMs: now,
       });
       if (!result.ok)
@@ -461,6 +526,7 @@ export async function credentialFlow(
           integrationCredentials: null,
           connectionConfig: attempt.connectionConfig,
           mode: deps.config.mode,
+          allowCustomHosts: allowsCustomHosts(attempt.integration.integrationConfig),
           nowMs: now,
         },
         fields,
@@ -479,7 +545,13 @@ export async function credentialFlow(
       break;
   }
   if (kind === 'API_KEY' || kind === 'BASIC') {
-    const verified = await verifyCredentials(provider, credentials, attempt.connectionConfig, deps.config.mode);
+    const verified = await verifyCredentials(
+      provider,
+      credentials,
+      attempt.connectionConfig,
+      deps.config.mode,
+      allowsCustomHosts(attempt.integration.integrationConfig),
+    );
     if (!verified.ok) throw new ApiError('connection_test_failed', 400, verified.message);
   }
   await saveConnection(attempt.scope, {

@@ -47,16 +47,26 @@ export async function createOAuthSession(
   return state;
 }
 
-/** Takes the attempt for a `state` out of storage: each state works once. Undefined if unknown or expired. */
-export async function consumeOAuthSession(
+/** Reads the attempt for a `state` without using it up. Undefined if unknown or expired. */
+export async function peekOAuthSession(
   db: Db,
   config: PierConfig,
   state: string,
 ): Promise<OAuthSessionPayload | undefined> {
   const stateHash = await hashSecretKey(state);
-  const [row] = await db.delete(oauthSessions).where(eq(oauthSessions.stateHash, stateHash)).returning();
+  const row = await db.select().from(oauthSessions).where(eq(oauthSessions.stateHash, stateHash)).get();
   if (!row || row.expiresAt < nowIso()) return undefined;
   return openJson<OAuthSessionPayload>(config, row.payloadEnc, context(stateHash));
+}
+
+/** Takes the attempt for a `state` out of storage: each state works once. False if another request took it first. */
+export async function consumeOAuthSession(db: Db, state: string): Promise<boolean> {
+  const stateHash = await hashSecretKey(state);
+  const rows = await db
+    .delete(oauthSessions)
+    .where(eq(oauthSessions.stateHash, stateHash))
+    .returning({ stateHash: oauthSessions.stateHash });
+  return rows.length > 0;
 }
 
 /** The cookie that binds an OAuth attempt to the browser that started it. */

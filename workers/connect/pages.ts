@@ -44,8 +44,12 @@ h1{font-size:20px;margin:0 0 8px}.err h1{color:#b42318}</style></head>
 }
 
 /** A Content-Security-Policy that allows only this page's own nonce-bearing inline code. */
-export function pageCsp(nonce: string, extra = ''): string {
-  return `default-src 'none'; script-src 'nonce-${nonce}'${extra}; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'`;
+/**
+ * The CSP of Pier's HTML pages. Framing is decided here alone (`frame-ancestors`): the Connect UI is
+ * embeddable by design, the popup result page never is; no `X-Frame-Options` says otherwise.
+ */
+export function pageCsp(nonce: string, frameAncestors: '*' | "'none'"): string {
+  return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors}`;
 }
 
 export function newNonce(): string {

@@ -15,10 +15,13 @@ export async function verifyCredentials(
   credentials: ConnectionCredentials,
   connectionConfig: Record<string, string>,
   mode: 'development' | 'production',
+  allowCustomHosts: boolean,
 ): Promise<VerifyResult> {
   const verification = provider.api?.verification;
   if (!verification) return { ok: true, skipped: true };
   const authorized = authorizeRequest(provider, credentials, connectionConfig, {
+    mode,
+    allowCustomHosts,
     baseUrlTemplate: verification.baseUrlOverride,
   });
   if (!authorized.ok)

@@ -11,6 +11,7 @@ import type {
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import type { ConnectionCredentials } from '../auth/credentials.js';
 import { installationToken } from '../auth/renew.js';
+import { revocationFor } from '../auth/revoke.js';
 import type { PierConfig } from '../config.js';
 import { type Db, nowIso } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
@@ -18,9 +19,8 @@ import { recordAuthEvent } from '../events/outbox.js';
 import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
-import { checkOutboundUrl } from '../net/outbound-policy.js';
+import { allowsCustomHosts } from '../providers/provider-url.js';
 import { findProvider } from '../providers/service.js';
-import { interpolate } from '../providers/template.js';
 import * as store from './store.js';
 
 export type ConnectionScope = { db: Db; config: PierConfig; env: Env; environment: EnvironmentRow };
@@ -327,6 +327,7 @@ async function credentialsFromImport(
         integrationCredentials: await readIntegrationCredentials(scope.config, scope.environment, resolved.integration),
         connectionConfig,
         mode: scope.config.mode,
+        allowCustomHosts: allowsCustomHosts(resolved.integration.integrationConfig),
         nowMs: Date.now(),
       });
       if (!result.ok)
@@ -350,33 +351,21 @@ export async function patchConnection(
   });
 }
 
-/** Deletes a connection: revokes the token at the provider when it supports revocation, then forgets it. */
+/** Deletes a connection: revokes the grant at the provider when it supports revocation, then forgets it. */
 export async function deleteConnection(
   scope: ConnectionScope,
   connectionId: string,
   integrationKey: string,
 ): Promise<void> {
   const { row, provider, integration } = await requireConnection(scope, connectionId, integrationKey);
-  const stub = stubFor(scope, row);
-  if (provider.auth.mode === 'OAUTH2' && provider.auth.revocationUrl) {
-    const outcome = await stub.getToken({});
-    const client = await readIntegrationCredentials(scope.config, scope.environment, integration);
-    if (outcome.ok && outcome.credentials.type === 'OAUTH2' && client && 'client_id' in client) {
-      const url = interpolate(provider.auth.revocationUrl, { connectionConfig: JSON.parse(row.connectionConfig) });
-      const target = url.ok ? checkOutboundUrl(url.value, scope.config.mode) : undefined;
-      if (target?.ok) {
-        // RFC 7009: best effort; deletion goes on whatever the provider answers.
-        const token = outcome.credentials.refresh_token ?? outcome.credentials.access_token;
-        await fetch(target.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ token, client_id: client.client_id, client_secret: client.client_secret }),
-          signal: AbortSignal.timeout(10_000),
-        }).catch(() => undefined);
-      }
-    }
-  }
-  await stub.destroy();
+  const revocation = revocationFor({
+    provider,
+    integrationCredentials: await readIntegrationCredentials(scope.config, scope.environment, integration),
+    connectionConfig: JSON.parse(row.connectionConfig),
+    mode: scope.config.mode,
+    allowCustomHosts: allowsCustomHosts(integration.integrationConfig),
+  });
+  await stubFor(scope, row).tearDown(revocation ? { revocation } : {});
   await store.deleteConnectionRow(scope.db, row.id);
 }
 

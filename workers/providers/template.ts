@@ -12,15 +12,25 @@ export type TemplateVars = {
   password?: string;
 };
 
-export type TemplateResult = { ok: true; value: string } | { ok: false; missing: string[] };
+/** `template` is the alternative that was used. */
+export type TemplateResult = { ok: true; value: string; template: string } | { ok: false; missing: string[] };
 
 const PLACEHOLDER = /\$\{\s*([A-Za-z0-9_.-]+)\s*\}/g;
 
+/** A dotted path; a stored key may itself contain dots (`installation.apiEndPoint` from a token response). */
+function lookupPath(value: unknown, keys: string[]): unknown {
+  if (keys.length === 0) return value;
+  if (!value || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  for (let n = keys.length; n >= 1; n--) {
+    const key = keys.slice(0, n).join('.');
+    if (Object.hasOwn(record, key)) return lookupPath(record[key], keys.slice(n));
+  }
+  return undefined;
+}
+
 function lookup(vars: TemplateVars, path: string): string | undefined {
-  const [head, ...rest] = path.split('.');
-  let value: unknown = head ? (vars as Record<string, unknown>)[head] : undefined;
-  for (const key of rest)
-    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const value = lookupPath(vars, path.split('.'));
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
@@ -36,7 +46,7 @@ export function interpolate(template: string, vars: TemplateVars): TemplateResul
       if (found === undefined) missingHere.push(path);
       return found ?? '';
     });
-    if (missingHere.length === 0) return { ok: true, value };
+    if (missingHere.length === 0) return { ok: true, value, template: alternative };
     missing.push(...missingHere);
   }
   return { ok: false, missing: [...new Set(missing)] };

@@ -1,6 +1,7 @@
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import { accessTokenOf, type ConnectionCredentials } from '../auth/credentials.js';
-import { interpolate, interpolateAll, type TemplateVars } from '../providers/template.js';
+import { type ProviderUrlInput, resolveProviderUrl } from '../providers/provider-url.js';
+import { interpolateAll, type TemplateVars } from '../providers/template.js';
 
 /**
  * How a request to the provider is authenticated, from the catalog entry alone: base URL,
@@ -35,51 +36,40 @@ export function templateVars(
   return vars;
 }
 
-/** Values typed by an end user may become part of a host name: only host-name characters allowed. */
-const HOST_VALUE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
-
-/**
- * Connection-config fields whose values would land inside the host of a templated URL next to
- * fixed text (`https://${connectionConfig.subdomain}.zendesk.com`) but are not plain host names:
- * `evil.example#` there would send the credentials to evil.example. A template that is a whole
- * value (`${connectionConfig.instance_url}`) is checked by the outbound policy instead.
- */
-export function unsafeHostValues(template: string, connectionConfig: Record<string, string>): string[] {
-  const bad: string[] = [];
-  for (const alternative of template.split('||')) {
-    const authority = /^\s*(?:https?:\/\/)?([^/?#]*)/i.exec(alternative)?.[1] ?? '';
-    const trimmed = alternative.trim();
-    if (/^\$\{[^}]+\}$/.test(trimmed)) continue;
-    for (const match of authority.matchAll(/\$\{\s*connectionConfig\.([A-Za-z0-9_.-]+)\s*\}/g)) {
-      const name = match[1] ?? '';
-      const value = connectionConfig[name];
-      if (value !== undefined && value !== '' && !HOST_VALUE.test(value)) bad.push(`connectionConfig.${name}`);
-    }
-  }
-  return [...new Set(bad)];
-}
-
-export type AuthorizeFailure = { ok: false; missing: string[]; invalid: string[] };
+export type AuthorizeFailure = {
+  ok: false;
+  missing: string[];
+  /** Connection values that would move the request off the provider's own hosts. */
+  invalid: string[];
+  /** The base URL points at an address the outbound policy refuses. */
+  forbidden: boolean;
+};
 
 /**
  * Base URL, headers and query for a call to the provider. `baseUrlTemplate` replaces the
  * catalog's template (a verification endpoint); `baseUrlOverride` is a caller's literal URL and is
- * never interpolated, so it cannot pull credentials into an address of its choosing.
+ * never interpolated, so it cannot pull credentials into an address of its choosing. A templated
+ * base URL is checked like every provider URL (workers/providers/provider-url.ts).
  */
 export function authorizeRequest(
   provider: ProviderDefinition,
   credentials: ConnectionCredentials,
   connectionConfig: Record<string, string>,
-  options: { baseUrlTemplate?: string; baseUrlOverride?: string } = {},
+  options: {
+    mode: 'development' | 'production';
+    allowCustomHosts: boolean;
+    baseUrlTemplate?: string;
+    baseUrlOverride?: string;
+  },
 ): { ok: true; request: AuthorizedRequest } | AuthorizeFailure {
   const api = provider.api;
   const template = options.baseUrlTemplate ?? api?.baseUrl;
-  if (!template && !options.baseUrlOverride) return { ok: false, missing: ['api.baseUrl'], invalid: [] };
+  if (!template && !options.baseUrlOverride)
+    return { ok: false, missing: ['api.baseUrl'], invalid: [], forbidden: false };
   const vars = templateVars(credentials, connectionConfig);
   const baseUrl = options.baseUrlOverride
     ? ({ ok: true, value: options.baseUrlOverride } as const)
-    : interpolate(template ?? '', vars);
-  const invalid = options.baseUrlOverride ? [] : unsafeHostValues(template ?? '', connectionConfig);
+    : baseUrlOf(template ?? '', { provider, vars, mode: options.mode, allowCustomHosts: options.allowCustomHosts });
   const headers = interpolateAll(api?.headers ?? {}, vars);
   const query = interpolateAll(api?.query ?? {}, vars);
   const missing = [
@@ -87,8 +77,13 @@ export function authorizeRequest(
     ...(headers.ok ? [] : headers.missing),
     ...(query.ok ? [] : query.missing),
   ];
-  if (!baseUrl.ok || !headers.ok || !query.ok || invalid.length > 0)
-    return { ok: false, missing: [...new Set(missing)], invalid };
+  if (!baseUrl.ok || !headers.ok || !query.ok)
+    return {
+      ok: false,
+      missing: [...new Set(missing)],
+      invalid: baseUrl.ok ? [] : baseUrl.invalid,
+      forbidden: !baseUrl.ok && baseUrl.forbidden,
+    };
   const out = Object.fromEntries(Object.entries(headers.value).map(([k, v]) => [k.toLowerCase(), v]));
   if (!('authorization' in out)) {
     if (vars.accessToken) out.authorization = `Bearer ${vars.accessToken}`;
@@ -96,6 +91,24 @@ export function authorizeRequest(
       out.authorization = `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`;
   }
   return { ok: true, request: { baseUrl: baseUrl.value, headers: out, query: query.value } };
+}
+
+function baseUrlOf(
+  template: string,
+  input: ProviderUrlInput,
+): { ok: true; value: string } | { ok: false; missing: string[]; invalid: string[]; forbidden: boolean } {
+  const result = resolveProviderUrl(template, input);
+  if (result.ok) return { ok: true, value: result.url.toString() };
+  switch (result.reason) {
+    case 'missing':
+      return { ok: false, missing: result.missing, invalid: [], forbidden: false };
+    case 'host_not_allowed':
+      return { ok: false, missing: [], invalid: result.fields, forbidden: false };
+    case 'invalid_url':
+      return { ok: false, missing: [], invalid: ['api.baseUrl'], forbidden: false };
+    default:
+      return { ok: false, missing: [], invalid: [], forbidden: true };
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import { recordOperation } from '../logs/service.js';
 import type { NewOperation } from '../logs/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { builtinProviders } from '../providers/builtin.js';
+import { allowsCustomHosts } from '../providers/provider-url.js';
 import { authorizeRequest, joinUrl } from './authorize-request.js';
 import { HOP_BY_HOP, type ProxyOptions, readProxyOptions } from './options.js';
 import { redactPathAndQuery } from './redact.js';
@@ -219,7 +220,7 @@ async function forward(
   };
   for (;;) {
     // Built per attempt: after a refresh, the new token may belong in the query as well as a header.
-    const current = authorize(target, credentials, options, rawPath);
+    const current = authorize(target, credentials, options, rawPath, deps.config.mode);
     const outgoing: Outgoing = {
       url: current.url,
       method: request.method,
@@ -278,17 +279,31 @@ async function forward(
   }
 }
 
+function forbiddenAddress(hop: number): ApiError {
+  return new ApiError(
+    'forbidden_url',
+    403,
+    hop === 0
+      ? 'The provider address resolves to a private, loopback or metadata host, which the proxy does not call'
+      : 'The provider redirected to a private, loopback or metadata host; the redirect was not followed',
+  );
+}
+
 /** The upstream URL and the credential headers for the connection, per the catalog. */
 function authorize(
   target: Target,
   credentials: ConnectionCredentials,
   options: ProxyOptions,
   rawPath: string,
+  mode: 'development' | 'production',
 ): { url: URL; headers: Record<string, string> } {
   const result = authorizeRequest(target.provider, credentials, target.connectionConfig, {
+    mode,
+    allowCustomHosts: allowsCustomHosts(target.integration.integrationConfig),
     baseUrlOverride: options.baseUrlOverride,
   });
   if (!result.ok) {
+    if (result.forbidden) throw forbiddenAddress(0);
     const fields = [...result.missing, ...result.invalid];
     throw new ApiError(
       'invalid_connection_config',
@@ -382,14 +397,7 @@ async function sendFollowingRedirects(
   const origin = first.url.origin;
   for (let hop = 0; ; hop++) {
     const check = checkOutboundUrl(outgoing.url.toString(), deps.config.mode);
-    if (!check.ok)
-      throw new ApiError(
-        'forbidden_url',
-        403,
-        hop === 0
-          ? 'The provider address resolves to a private, loopback or metadata host, which the proxy does not call'
-          : 'The provider redirected to a private, loopback or metadata host; the redirect was not followed',
-      );
+    if (!check.ok) throw forbiddenAddress(hop);
     const headers = withCredentials ? await how.sign(outgoing) : outgoing.headers;
     const response = await fetchWithTimeout(
       outgoing.url,

@@ -4,8 +4,12 @@
  * they are applied to the upstream URL only; the value list catches callers who pass one anyway.
  */
 
+/** Query names whose values are secret: whole words of the name (`pass`, `sig`), or anywhere (`token`). */
 const SECRET_NAME =
-  /(^|[_-])(key|apikey|api_key|token|secret|password|passwd|pwd|signature|sig|auth|authorization|code|session|credential|credentials|private)([_-]|$)|token|secret|password|apikey/i;
+  /(^|[_.-])(key|apikey|api_key|token|secret|password|passwd|pass|pwd|passphrase|signature|sig|hmac|auth|authorization|bearer|code|session|sessionid|sid|credential|credentials|private|refresh|jwt|assertion|otp|pin|nonce|cookie|ticket)([_.-]|$)|token|secret|password|passwd|apikey|session|signature|jwt|refresh/i;
+
+/** A JSON Web Token (or JWS/JWE) wherever it stands: base64url `{"…` header, then dot-separated parts. */
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){0,2}/g;
 
 export const REDACTED = '[redacted]';
 
@@ -15,7 +19,7 @@ export const REDACTED = '[redacted]';
 export function redactPathAndQuery(pathAndQuery: string, secretValues: readonly string[]): string {
   const values = secretValues.filter((v) => v.length >= 4);
   const scrub = (text: string) => {
-    let out = text;
+    let out = text.replace(JWT_LIKE, REDACTED);
     for (const v of values) {
       out = out.split(v).join(REDACTED);
       const encoded = encodeURIComponent(v);

@@ -25,7 +25,7 @@ function renderOutcome(
   status: 200 | 400 | 401 | 403 | 404 | 502 = 200,
 ): Response {
   const nonce = newNonce();
-  c.header('Content-Security-Policy', pageCsp(nonce));
+  c.header('Content-Security-Policy', pageCsp(nonce, "'none'"));
   c.header('Cache-Control', 'no-store');
   return c.html(popupResultPage(outcome, nonce), status);
 }

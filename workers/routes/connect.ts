@@ -19,8 +19,7 @@ const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 export function serveConnectUi(c: Context<AppEnv>): Response {
   const nonce = newNonce();
-  c.header('Content-Security-Policy', `${pageCsp(nonce)}; frame-ancestors *`);
-  c.header('X-Frame-Options', '');
+  c.header('Content-Security-Policy', pageCsp(nonce, '*'));
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
   return c.html(connectUiPage(nonce));

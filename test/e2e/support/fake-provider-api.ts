@@ -18,6 +18,8 @@ import { listenOnLoopback } from './platform.js';
  * - `GET /redirect?to=&status=`: a redirect (to anywhere, e.g. a private address);
  * - `ANY /echo/*`: method, path, query, headers and the body's size and SHA-256;
  * - `GET /__calls/:key`: how many calls a key got, and when.
+ * - `ANY /trap/:key/*`: an attacker's server: records what it was sent (method, path, body), answers 400;
+ * - `GET /__trapped/:key`: what a trap received.
  */
 export type FakeProviderApi = { url: string; close(): Promise<void> };
 
@@ -46,6 +48,7 @@ export const DOWNLOAD_BLOCK = Buffer.alloc(1024 * 1024, 'pier-proxy-download-');
 export async function startFakeProviderApi(): Promise<FakeProviderApi> {
   const calls = new Map<string, number[]>();
   const windows = new Map<string, { start: number; used: number }>();
+  const trapped = new Map<string, { method: string; path: string; body: string; authorization: string }[]>();
   let base = '';
   const count = (key: string) => {
     const list = calls.get(key) ?? [];
@@ -161,6 +164,20 @@ export async function startFakeProviderApi(): Promise<FakeProviderApi> {
             body: { size: body.size, sha256: body.sha256, text: body.text },
           });
         }
+        case 'trap': {
+          const body = await readBody(req);
+          const list = trapped.get(second) ?? [];
+          list.push({
+            method: req.method ?? '',
+            path: url.pathname,
+            body: body.text,
+            authorization: req.headers.authorization ?? '',
+          });
+          trapped.set(second, list);
+          return json(res, 400, { error: 'invalid_request' });
+        }
+        case '__trapped':
+          return json(res, 200, trapped.get(second) ?? []);
         case '__calls': {
           const at = calls.get(url.pathname.slice('/__calls/'.length)) ?? [];
           return json(res, 200, { count: at.length, at });

@@ -55,6 +55,8 @@ describe('auth modes driven by the catalog', () => {
         app_link: `${githubApp.url}/apps/pier-test`,
         private_key: githubApp.privateKeyPem,
       },
+      // The app lives on a host of its own (like GitHub Enterprise Server): the integration opts in.
+      integration_config: { allow_custom_hosts: 'true' },
     });
     await api(key, 'POST', '/providers', {
       name: 'test-jwt',

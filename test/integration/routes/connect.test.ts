@@ -1,8 +1,12 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { api, BASE, seedEnvironment } from '../support/fixtures.js';
 
 const oauth = inject('oauth');
+const providerApi = inject('providerApi');
+const trapped = async (trap: string) =>
+  (await (await fetch(`${providerApi.url}/__trapped/${trap}`)).json()) as unknown[];
 
 describe('connect sessions and auth flows', () => {
   let key: string;
@@ -44,6 +48,30 @@ describe('connect sessions and auth flows', () => {
       },
     });
     await api(key, 'POST', '/integrations', { unique_key: 'sub', provider: 'zendeskish' });
+    // Like Zoho: the token endpoint may come from a value the callback carries (accounts-server).
+    await api(key, 'POST', '/providers', {
+      name: 'regional-oidc',
+      display_name: 'Regional OIDC',
+      auth_mode: 'OAUTH2',
+      authorization_url: `${oauth.url}/auth`,
+      token_url: `\${connectionConfig.accounts-server}/token || ${oauth.url}/token`,
+      connection_config: {
+        'accounts-server': {
+          type: 'string',
+          title: 'Accounts server',
+          automated: true,
+          optional: true,
+          hosts: ['accounts.regional.example'],
+        },
+        region: { type: 'string', title: 'Region', optional: true },
+      },
+      redirect_uri_metadata: ['accounts-server'],
+    });
+    await api(key, 'POST', '/integrations', {
+      unique_key: 'regional',
+      provider: 'regional-oidc',
+      credentials: { type: 'OAUTH2', client_id: oauth.clientId, client_secret: oauth.clientSecret },
+    });
   });
 
   it('creates a 30-minute session with a connect link, and describes it to the Connect UI', async () => {
@@ -203,11 +231,22 @@ describe('connect sessions and auth flows', () => {
       /^pier_oauth_[A-Za-z0-9_-]+=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/,
     );
 
-    // The same state without the cookie (another browser) is refused, and a state works once only.
+    // The same state without the cookie (another browser) is refused, and does not use the state up:
+    // the user's own browser can still finish. A state works once only.
     const state = q.get('state') ?? '';
     const foreign = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`);
     expect(foreign.status).toBe(400);
     expect(await foreign.text()).toContain('started in another browser');
+    const wrongCookie = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`, {
+      headers: { cookie: `${cookie.split('=')[0]}=${'x'.repeat(43)}` },
+    });
+    expect(await wrongCookie.text()).toContain('started in another browser');
+    const own = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`, {
+      headers: { cookie: cookie.split(';')[0] ?? '' },
+    });
+    expect(own.status).toBe(400);
+    // Past the state check: the made-up code is what the provider refuses.
+    expect(await own.text()).toContain('refused the sign-in');
     const replay = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=abc`, {
       headers: { cookie: cookie.split(';')[0] ?? '' },
     });
@@ -245,6 +284,111 @@ describe('connect sessions and auth flows', () => {
     expect(wrong.status).toBe(400);
   });
 
+  it('the browser cannot aim the code exchange: automated and undeclared fields it sends are dropped', async () => {
+    const token = await session();
+    const trap = `${providerApi.url}/trap/browser-field`;
+    const start = await SELF.fetch(
+      `${BASE}/oauth/connect/regional?connect_session_token=${token}&params[accounts-server]=${encodeURIComponent(trap)}&params[undeclared]=x&params[region]=eu`,
+      { redirect: 'manual' },
+    );
+    expect(start.status).toBe(302);
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state');
+    const done = await SELF.fetch(`${BASE}/oauth/callback?state=${state}&code=made-up`, {
+      headers: { cookie: (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '' },
+    });
+    expect(await done.text()).toContain('refused the sign-in');
+    // The exchange went to the real token endpoint; the trap never saw the client secret.
+    expect(await trapped('browser-field')).toEqual([]);
+  });
+
+  it('a callback-supplied or imported host outside the declared hosts never receives the client secret', async () => {
+    const trap = `${providerApi.url}/trap/refresh-host`;
+    const imported = await api(key, 'POST', '/connections', {
+      provider_config_key: 'regional',
+      connection_id: 'regional-1',
+      credentials: {
+        type: 'OAUTH2',
+        access_token: 'a',
+        refresh_token: 'r',
+        expires_at: new Date(Date.now() - 1000).toISOString(),
+      },
+      connection_config: { 'accounts-server': trap },
+    });
+    expect(imported.status).toBe(201);
+    const got = await api(key, 'GET', '/connections/regional-1?provider_config_key=regional&force_refresh=true');
+    expect([got.status, got.json.error.code]).toEqual([424, 'connection_refresh_failed']);
+    expect(got.json.error.message).toContain("would leave the provider's own hosts");
+    expect(await trapped('refresh-host')).toEqual([]);
+  });
+
+  it('a query string cannot replace redirect_uri, client_id, state or PKCE parameters', async () => {
+    const token = await session();
+    const hostile = new URLSearchParams({
+      connect_session_token: token,
+      'authorization_params[redirect_uri]': 'https://evil.example/cb',
+      'authorization_params[client_id]': 'evil-client',
+      'authorization_params[state]': 'chosen-state',
+      'authorization_params[code_challenge]': 'chosen',
+      'authorization_params[code_challenge_method]': 'plain',
+      'authorization_params[response_type]': 'token',
+      'authorization_params[login_hint]': 'ann',
+    });
+    const res = await SELF.fetch(`${BASE}/oauth/connect/flow?${hostile}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const q = new URL(res.headers.get('location') ?? '').searchParams;
+    expect(q.get('redirect_uri')).toBe(`${BASE}/oauth/callback`);
+    expect(q.get('client_id')).toBe(oauth.clientId);
+    expect(q.get('response_type')).toBe('code');
+    expect(q.get('state')).not.toBe('chosen-state');
+    expect(q.get('code_challenge_method')).toBe('S256');
+    expect(q.get('code_challenge')).not.toBe('chosen');
+    expect(q.getAll('redirect_uri')).toHaveLength(1);
+    expect(q.get('login_hint')).toBe('ann');
+  });
+
+  it('a browser OAuth client override is honoured only when the connect session leaves it to the end user', async () => {
+    const override =
+      'credentials[oauth_client_id_override]=their-id&credentials[oauth_client_secret_override]=their-secret';
+    const refused = await SELF.fetch(
+      `${BASE}/oauth/connect/flow?connect_session_token=${await session()}&${override}`,
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('does not let the end user provide an OAuth client id');
+    const open = await session({
+      integrations_config_defaults: {
+        flow: { connection_config: { oauth_client_id_override: '', oauth_client_secret_override: '' } },
+      },
+    });
+    const allowed = await SELF.fetch(`${BASE}/oauth/connect/flow?connect_session_token=${open}&${override}`, {
+      redirect: 'manual',
+    });
+    expect(allowed.status).toBe(302);
+    expect(new URL(allowed.headers.get('location') ?? '').searchParams.get('client_id')).toBe('their-id');
+  });
+
+  it('frames the Connect UI by CSP alone, and never the popup result page', async () => {
+    const ui = await SELF.fetch(`${BASE}/connect/?session_token=x`);
+    expect(ui.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    expect(ui.headers.get('x-frame-options')).toBeNull();
+    const popup = await SELF.fetch(`${BASE}/oauth/callback?state=unknown`);
+    expect(popup.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(popup.headers.get('x-frame-options')).toBeNull();
+  });
+
+  it('refuses a docs_connect override that is not http(s)', async () => {
+    const bad = await api(key, 'POST', '/connect/sessions', {
+      overrides: { sub: { docs_connect: 'javascript:alert(document.cookie)' } },
+    });
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'invalid_body']);
+    const good = await api(key, 'POST', '/connect/sessions', {
+      overrides: { sub: { docs_connect: 'https://docs.example.com/x' } },
+    });
+    expect(good.status).toBe(201);
+  });
+
   it('opens a WebSocket that acknowledges with a client id', async () => {
     const res = await SELF.fetch(`${BASE}/`, { headers: { upgrade: 'websocket' } });
     expect(res.status).toBe(101);
@@ -254,6 +398,17 @@ describe('connect sessions and auth flows', () => {
     socket.accept();
     const ack = JSON.parse(await first);
     expect(ack).toEqual({ message_type: 'connection_ack', ws_client_id: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    socket.close();
+    // Anyone may open this socket: the object it creates lives no longer than an OAuth state (15 min)...
+    const attempt = env.CONNECT_ATTEMPT.get(env.CONNECT_ATTEMPT.idFromString(ack.ws_client_id));
+    const waiting = await attempt.readLifetime();
+    expect(waiting.hasResult).toBe(false);
+    expect(waiting.alarmAtMs).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    // ...and is erased as soon as its socket closes without a result.
+    socket.close(1000, 'done');
+    const closed = await eventually(
+      () => attempt.readLifetime(),
+      (l) => l.alarmAtMs === null,
+    );
+    expect(closed).toEqual({ alarmAtMs: null, hasResult: false });
   });
 });

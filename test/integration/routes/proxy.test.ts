@@ -86,7 +86,12 @@ describe('ANY /proxy/*', () => {
       proxy: { base_url: 'http://${connectionConfig.host}/echo' },
       connection_config: { host: { type: 'string', title: 'Host' } },
     });
-    await api(key, 'POST', '/integrations', { unique_key: 'fake-basic', provider: 'fake-basic' });
+    // A free host (a self-hosted instance): the integration opts in to hosts the catalog does not name.
+    await api(key, 'POST', '/integrations', {
+      unique_key: 'fake-basic',
+      provider: 'fake-basic',
+      integration_config: { allow_custom_hosts: 'true' },
+    });
     await api(key, 'POST', '/connections', {
       provider_config_key: 'fake-basic',
       connection_id: 'c1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linkFromHeader, paginate, readPath } from '../../../sdk/paginate.js';
-import { joinUrl, unsafeHostValues } from '../../../workers/proxy/authorize-request.js';
+import { joinUrl } from '../../../workers/proxy/authorize-request.js';
 import { readProxyOptions } from '../../../workers/proxy/options.js';
 import { REDACTED, redactPathAndQuery } from '../../../workers/proxy/redact.js';
 
@@ -59,16 +59,6 @@ describe('proxy request shape', () => {
     expect(joinUrl('https://api.example.com', '', {}).toString()).toBe('https://api.example.com/');
   });
 
-  it('refuses connection values that would move a templated host', () => {
-    const template = 'https://${connectionConfig.subdomain}.zendesk.com/api/v2';
-    expect(unsafeHostValues(template, { subdomain: 'acme' })).toEqual([]);
-    expect(unsafeHostValues(template, { subdomain: 'evil.example#' })).toEqual(['connectionConfig.subdomain']);
-    expect(unsafeHostValues(template, { subdomain: 'a@evil.example' })).toEqual(['connectionConfig.subdomain']);
-    expect(
-      unsafeHostValues('${connectionConfig.instance_url}', { instance_url: 'https://x.my.salesforce.com' }),
-    ).toEqual([]);
-  });
-
   it('redacts secret-looking query values and known secrets, nothing else', () => {
     expect(redactPathAndQuery('/v1/items?limit=5&api_key=abc&access_token=t&q=ok', [])).toBe(
       `/v1/items?limit=5&api_key=${REDACTED}&access_token=${REDACTED}&q=ok`,
@@ -77,6 +67,33 @@ describe('proxy request shape', () => {
       `/users/${REDACTED}/profile?x=${REDACTED}`,
     );
     expect(redactPathAndQuery('/plain', [])).toBe('/plain');
+  });
+
+  it('redacts passwords, refresh tokens, sessions, signatures and JWT-looking values by name or by shape', () => {
+    for (const name of [
+      'pass',
+      'user_pass',
+      'refresh',
+      'refresh_token',
+      'jwt',
+      'id_jwt',
+      'session',
+      'sessionId',
+      'sig',
+      'x-amz-signature',
+      'hmac',
+      'otp',
+      'assertion',
+    ])
+      expect(redactPathAndQuery(`/v1?${name}=s3cr3t-value&q=ok`, [])).toBe(`/v1?${name}=${REDACTED}&q=ok`);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+    expect(redactPathAndQuery(`/tokens/${jwt}/info?t=${jwt}&q=ok`, [])).toBe(
+      `/tokens/${REDACTED}/info?t=${REDACTED}&q=ok`,
+    );
+    // Ordinary names stay readable.
+    expect(redactPathAndQuery('/v1?page=2&passenger=3&keyword=x&sort=desc', [])).toBe(
+      '/v1?page=2&passenger=3&keyword=x&sort=desc',
+    );
   });
 });
 

@@ -191,6 +191,7 @@ export const communicationProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       instanceUrl: {
+        hosts: ['*.braze.com', '*.braze.eu'],
         title: 'Instance URL',
         prefix: 'https://rest.',
       },

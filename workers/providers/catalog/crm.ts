@@ -19,11 +19,13 @@ export const crmProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       instance_url: {
+        hosts: ['*.salesforce.com', '*.force.com'],
         title: 'Instance URL',
         pattern: '^https?://.*$',
         automated: true,
       },
       hostname: {
+        hosts: ['*.salesforce.com', '*.force.com'],
         title: 'Hostname',
         pattern:
           '^(?!(?:.*\\.)?[Ll][Ii][Gg][Hh][Tt][Nn][Ii][Nn][Gg]\\.([Ff][Oo][Rr][Cc][Ee]|[Ss][Aa][Ll][Ee][Ss][Ff][Oo][Rr][Cc][Ee])\\.[Cc][Oo][Mm]$)[a-zA-Z0-9]([a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])?)*$',
@@ -49,6 +51,7 @@ export const crmProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       api_domain: {
+        hosts: ['*.pipedrive.com'],
         title: 'API Domain',
         automated: true,
       },
@@ -87,7 +90,38 @@ export const crmProviders: ProviderDefinitionInput[] = [
         optional: true,
         enum: ['com', 'eu', 'in', 'com.au', 'com.cn', 'jp'],
       },
-      'accounts-server': { title: 'Accounts Server', automated: true, optional: true },
+      'accounts-server': {
+        title: 'Accounts Server',
+        automated: true,
+        optional: true,
+        hosts: [
+          'accounts.zoho.com',
+          'accounts.zoho.eu',
+          'accounts.zoho.in',
+          'accounts.zoho.com.au',
+          'accounts.zoho.com.cn',
+          'accounts.zoho.jp',
+          'accounts.zoho.sa',
+          'accounts.zoho.uk',
+          'accounts.zohocloud.ca',
+        ],
+      },
+      api_domain: {
+        title: 'API Domain',
+        automated: true,
+        optional: true,
+        hosts: [
+          '*.zohoapis.com',
+          '*.zohoapis.eu',
+          '*.zohoapis.in',
+          '*.zohoapis.com.au',
+          '*.zohoapis.com.cn',
+          '*.zohoapis.jp',
+          '*.zohoapis.ca',
+          '*.zohoapis.sa',
+          '*.zohoapis.uk',
+        ],
+      },
     },
     api: {
       baseUrl: 'https://www.zohoapis.${connectionConfig.extension} || ${connectionConfig.api_domain}',
@@ -261,6 +295,7 @@ export const crmProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       bundleAlias: {
+        hosts: ['*.myfreshworks.com', '*.freshsales.io'],
         title: 'Bundle Alias',
         prefix: 'https://',
       },

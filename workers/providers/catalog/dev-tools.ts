@@ -43,6 +43,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       appPublicLink: {
+        hosts: ['github.com'],
         title: 'App Public Link',
         pattern: '^https?://.*$',
         automated: true,
@@ -363,6 +364,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       projectUrl: {
+        hosts: ['*.supabase.co'],
         title: 'Project URL',
         prefix: 'https://',
       },
@@ -496,6 +498,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       adminDomain: {
+        hosts: ['*.ghost.io'],
         title: 'Admin Domain',
         pattern: '^([a-z0-9_-]+\\.|)(ghost\\.io|[a-z0-9_-]+\\.[a-z]{2,})$',
       },

@@ -17,6 +17,7 @@ export const hrProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       hostname: {
+        hosts: ['*.workday.com', '*.myworkday.com'],
         title: 'Hostname',
         prefix: 'https://',
       },

@@ -303,11 +303,13 @@ export const marketingProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       endpointURL: {
+        hosts: ['*.mktorest.com'],
         title: 'Endpoint URL',
         prefix: 'https://',
         suffix: '/',
       },
       identityURL: {
+        hosts: ['*.mktorest.com'],
         title: 'Identity URL',
         prefix: 'https://',
         suffix: '/identity/oauth/token',

@@ -330,6 +330,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       hostname: {
+        hosts: ['*.service-now.com', '*.servicenowservices.com'],
         title: 'Hostname',
         prefix: 'https://',
       },
@@ -425,6 +426,13 @@ export const productivityProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       app_host: {
+        hosts: [
+          'app.smartsheet.com',
+          'app.smartsheet.eu',
+          'app.smartsheet.au',
+          'app.smartsheetgov.com',
+          'app.test.smartsheet.com',
+        ],
         title: 'App Host',
         pattern: '^(app\\.smartsheet\\.com|app\\.test\\.smartsheet\\.com)$',
         optional: true,
@@ -500,6 +508,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
     },
     connectionConfig: {
       host: {
+        hosts: ['*.wrike.com'],
         title: 'Host',
         prefix: 'https://',
       },
@@ -571,6 +580,12 @@ export const productivityProviders: ProviderDefinitionInput[] = [
       appDetails: {
         title: 'App Details',
         automated: true,
+      },
+      'installation.apiEndPoint': {
+        title: 'API Endpoint',
+        automated: true,
+        optional: true,
+        hosts: ['*.teamwork.com'],
       },
     },
     api: {
