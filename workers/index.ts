@@ -1,4 +1,7 @@
 import { createApp } from './app.js';
+import { readConfig } from './config.js';
+import { consumeJobBatch } from './connections/teardown.js';
+import { openDb } from './db/client.js';
 import { consumeWebhookBatch } from './queue/webhook-consumer.js';
 import { runScheduled } from './scheduled.js';
 
@@ -10,6 +13,9 @@ const app = createApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, _env, _ctx) => consumeWebhookBatch(batch),
+  queue: (batch, env, _ctx) =>
+    batch.queue.startsWith('pier-jobs')
+      ? consumeJobBatch({ db: openDb(env.DB), config: readConfig(env), env }, batch)
+      : consumeWebhookBatch(batch),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(runScheduled(env)),
 } satisfies ExportedHandler<Env>;

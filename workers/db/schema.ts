@@ -167,6 +167,33 @@ export const oauthSessions = sqliteTable(
 );
 
 /**
+ * Connections left behind by a deleted integration or environment, each to be torn down in its
+ * ConnectionObject (grant revoked where the provider supports it, credentials erased). Written in the
+ * same D1 batch as the deletion, worked off through the `pier-jobs` queue and by the hourly sweep for
+ * anything the queue did not finish. No foreign keys: the rows they describe are already gone.
+ */
+export const connectionTeardowns = sqliteTable(
+  'connection_teardowns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: integer('environment_id').notNull(),
+    integrationId: integer('integration_id').notNull(),
+    connectionId: text('connection_id').notNull(),
+    integrationKey: text('integration_key').notNull(),
+    provider: text('provider').notNull(),
+    /** Where the teardown's log line goes: the deleting key's environment when a whole environment goes. */
+    logEnvironmentId: integer('log_environment_id').notNull(),
+    /** Sealed JSON `{ url, clientId, clientSecret }`: where and as whom to revoke; null without revocation. */
+    revocationEnc: text('revocation_enc'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('connection_teardowns_created').on(t.createdAt)],
+);
+export type ConnectionTeardownRow = typeof connectionTeardowns.$inferSelect;
+
+/**
  * Durable outbox of events for the customer's backend (auth now; sync and others later).
  * `payload` is the webhook body; `deliveredAt` is set by the webhook deliverer.
  */

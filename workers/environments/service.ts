@@ -82,7 +82,13 @@ export async function listEnvironments(db: Db): Promise<Environment[]> {
   return (await store.listEnvironmentRows(db)).map(formatEnvironment);
 }
 
-export async function deleteEnvironment(db: Db, environmentId: number, callerEnvironmentId: number): Promise<void> {
+/** Deletes an environment with `remove`, which also tears down its connections (connections/teardown.ts). */
+export async function deleteEnvironment(
+  db: Db,
+  environmentId: number,
+  callerEnvironmentId: number,
+  remove: (row: EnvironmentRow) => Promise<unknown>,
+): Promise<void> {
   const row = await requireEnvironment(db, environmentId);
   if (row.name === 'prod') throw new ApiError('reserved_environment', 400, 'The prod environment cannot be deleted');
   if (row.id === callerEnvironmentId)
@@ -91,7 +97,7 @@ export async function deleteEnvironment(db: Db, environmentId: number, callerEnv
       400,
       'A key cannot delete its own environment; use a key of another environment',
     );
-  await store.deleteEnvironmentRow(db, row.id);
+  await remove(row);
   // After the write, so no request of this isolate can re-remember the old row in between.
   forgetCachedKeys();
 }

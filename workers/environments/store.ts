@@ -61,11 +61,6 @@ export async function updateEnvironmentRow(
   return row;
 }
 
-export async function deleteEnvironmentRow(db: Db, id: number): Promise<boolean> {
-  const rows = await db.delete(environments).where(eq(environments.id, id)).returning({ id: environments.id });
-  return rows.length > 0;
-}
-
 export function listKeyRows(db: Db, environmentId: number): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).where(eq(apiKeys.environmentId, environmentId)).orderBy(asc(apiKeys.id));
 }

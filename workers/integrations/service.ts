@@ -168,7 +168,11 @@ export async function updateIntegration(
   }
 }
 
-export async function deleteIntegration(scope: Scope, uniqueKey: string): Promise<void> {
-  const row = await requireIntegration(scope, uniqueKey);
-  await store.deleteIntegrationRow(scope.db, row.id);
+/** Deletes an integration with `remove`, which also tears down its connections (connections/teardown.ts). */
+export async function deleteIntegration(
+  scope: Scope,
+  uniqueKey: string,
+  remove: (row: IntegrationRow) => Promise<unknown>,
+): Promise<void> {
+  await remove(await requireIntegration(scope, uniqueKey));
 }

@@ -48,11 +48,6 @@ export async function updateIntegrationRow(
   return row;
 }
 
-export async function deleteIntegrationRow(db: Db, id: number): Promise<void> {
-  await db.delete(integrations).where(eq(integrations.id, id));
-  forgetProxyTargets();
-}
-
 export async function findIntegrationById(db: Db, id: number): Promise<IntegrationRow | undefined> {
   return db.select().from(integrations).where(eq(integrations.id, id)).get();
 }

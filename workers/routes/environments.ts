@@ -8,6 +8,7 @@ import {
   updateEnvironmentBodySchema,
 } from '../../sdk/contract/environments.js';
 import type { AppEnv } from '../app-env.js';
+import { deleteEnvironmentAndConnections } from '../connections/teardown.js';
 import {
   createApiKey,
   createEnvironment,
@@ -35,7 +36,14 @@ export const environmentsRoutes = new Hono<AppEnv>()
   })
   .delete('/:environmentId', async (c) => {
     const { environmentId } = readParams(c, environmentIdPathSchema);
-    await deleteEnvironment(c.get('db'), environmentId, c.get('environment').id);
+    const callerEnvironmentId = c.get('environment').id;
+    await deleteEnvironment(c.get('db'), environmentId, callerEnvironmentId, (row) =>
+      deleteEnvironmentAndConnections(
+        { db: c.get('db'), config: c.get('config'), env: c.env },
+        row,
+        callerEnvironmentId,
+      ),
+    );
     return c.body(null, 204);
   });
 

@@ -6,6 +6,7 @@ import {
   updateIntegrationBodySchema,
 } from '../../sdk/contract/integrations.js';
 import type { AppEnv } from '../app-env.js';
+import { deleteIntegrationAndConnections } from '../connections/teardown.js';
 import { readJsonBody, readParams, readQuery } from '../http/validate.js';
 import {
   createIntegration,
@@ -42,6 +43,12 @@ export const integrationRoutes = new Hono<AppEnv>()
   })
   .delete('/:uniqueKey', async (c) => {
     const { uniqueKey } = readParams(c, integrationPathSchema);
-    await deleteIntegration(scopeOf(c), uniqueKey);
+    await deleteIntegration(scopeOf(c), uniqueKey, (row) =>
+      deleteIntegrationAndConnections(
+        { db: c.get('db'), config: c.get('config'), env: c.env },
+        c.get('environment'),
+        row,
+      ),
+    );
     return c.json({ success: true });
   });
