@@ -4,7 +4,7 @@ import type { ValidationIssue } from './contract/errors.js';
  * Thrown by the SDK for any non-2xx answer. `code` is the API's stable error code.
  *
  * @example
- * try { await pier.getIntegration('github') } catch (e) { if (e instanceof PierError && e.code === 'unknown_integration') … }
+ * try { await pier.getIntegration('github') } catch (e) { if (e instanceof PierError && e.code === 'unknown_provider_config') … }
  */
 export class PierError extends Error {
   override name = 'PierError';

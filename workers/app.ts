@@ -17,7 +17,7 @@ import { proxyRoutes } from './routes/proxy.js';
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
   return (
-    new Hono<AppEnv>()
+    new Hono<AppEnv>({ strict: false })
       // Framing is governed by each HTML page's CSP frame-ancestors (the Connect UI is embeddable).
       .use(requestId, secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false }), platform)
       .route('/', platformRoutes)

@@ -51,6 +51,8 @@ export const connectSessionResponseSchema = z.object({
 /** What `GET /connect/session` tells the Connect UI. */
 export const connectSessionInfoSchema = z.object({
   data: z.object({
+    token: z.string(),
+    connect_link: z.string(),
     allowed_integrations: z.array(z.string()).optional(),
     integrations_config_defaults: z.record(z.string(), z.unknown()).optional(),
     end_user: endUserSchema.nullable().optional(),

@@ -15,11 +15,15 @@ export const endUserSchema = z.object({
   organization: z.object({ id: z.string().min(1).max(255), display_name: z.string().max(255).optional() }).optional(),
 });
 
+/** What a connection id may hold; one rule for every route that takes one (including the proxy's header). */
+export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9._~@:+-]+$/;
+export const CONNECTION_ID_CHARACTERS = 'letters, digits and . _ ~ @ : + -';
+
 export const connectionIdSchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[A-Za-z0-9._~@:+-]+$/, 'letters, digits and . _ ~ @ : + - only');
+  .regex(CONNECTION_ID_PATTERN, `${CONNECTION_ID_CHARACTERS} only`);
 
 /** Credentials accepted by `POST /connections` (importing a connection made elsewhere). */
 export const importCredentialsSchema = z.discriminatedUnion('type', [
@@ -29,6 +33,10 @@ export const importCredentialsSchema = z.discriminatedUnion('type', [
     refresh_token: z.string().min(1).optional(),
     expires_at: z.iso.datetime({ offset: true }).optional(),
     raw: z.record(z.string(), z.unknown()).optional(),
+    /** This connection's own OAuth client: refreshes and revocation use it instead of the integration's. */
+    config_override: z
+      .object({ client_id: z.string().min(1).max(255), client_secret: z.string().min(1).max(4096) })
+      .optional(),
   }),
   z.object({
     type: z.literal('OAUTH2_CC'),
@@ -66,14 +74,41 @@ const commaList = z.string().transform((s) =>
     .filter(Boolean),
 );
 
-export const listConnectionsQuerySchema = z.object({
-  connectionId: z.string().max(255).optional(),
-  search: z.string().max(255).optional(),
-  endUserId: z.string().max(255).optional(),
-  integrationId: commaList.optional(),
-  limit: z.coerce.number().int().min(1).max(2000).default(100),
-  page: z.coerce.number().int().min(0).default(0),
-});
+const LIST_CONNECTIONS_PARAMS = {
+  connectionId: true,
+  search: true,
+  endUserId: true,
+  endUserOrganizationId: true,
+  integrationId: true,
+  limit: true,
+  page: true,
+};
+
+/** Without `limit`, up to this many connections come back (the reference API's backwards-compatible default). */
+export const DEFAULT_CONNECTIONS_LIMIT = 10_000;
+
+/**
+ * `GET /connections`. Unknown parameters are refused (a misspelt filter must not return everything);
+ * `tags[key]=value` is the one open-ended family.
+ */
+export const listConnectionsQuerySchema = z
+  .object({
+    connectionId: z.string().max(255).optional(),
+    search: z.string().max(255).optional(),
+    /** @deprecated tags[end_user_id] */
+    endUserId: z.string().max(255).optional(),
+    /** @deprecated tags[organization_id] */
+    endUserOrganizationId: z.string().max(255).optional(),
+    integrationId: commaList.optional(),
+    limit: z.coerce.number().int().min(1).max(2000).default(DEFAULT_CONNECTIONS_LIMIT),
+    page: z.coerce.number().int().min(0).default(0),
+  })
+  .catchall(z.string())
+  .superRefine((query, ctx) => {
+    for (const name of Object.keys(query))
+      if (!(name in LIST_CONNECTIONS_PARAMS) && !/^tags\[[^\]]+\]$/.test(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: `Unknown query parameter "${name}"` });
+  });
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])

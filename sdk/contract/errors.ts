@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   'not_found',
   'unknown_environment',
   'unknown_api_key',
-  'unknown_integration',
+  'unknown_provider_config',
   'unknown_provider',
   'duplicate_environment',
   'duplicate_api_key',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime } from './common.js';
+import { connectionIdSchema } from './connections.js';
 
 /** Header names of `ANY /proxy/*` (lower case; the reference API's names, plus Pier's wait control). */
 export const PROXY_HEADERS = {
@@ -25,15 +26,16 @@ export const proxyPathSchema = z.object({
 });
 
 export const proxyHeadersSchema = z.object({
-  'connection-id': z.string().min(1).max(255).describe('The connection to call as'),
+  'connection-id': connectionIdSchema.describe('The connection to call as'),
   'provider-config-key': z.string().min(1).max(255).describe('The integration’s unique key'),
   retries: z.coerce
     .number()
     .int()
     .min(0)
-    .max(10)
     .optional()
-    .describe('Retries on network errors, 5xx and 429 (default 3 for idempotent methods, 0 for POST/PATCH)'),
+    .describe(
+      'Retries on network errors, 5xx and 429 (default 3 for idempotent methods, 0 for POST/PATCH); values above 10 count as 10',
+    ),
   'retry-on': z.string().optional().describe('Extra status codes to retry, comma-separated'),
   'base-url-override': z.string().optional().describe('Call this base URL instead of the provider’s'),
   decompress: z.enum(['true', 'false']).optional().describe('Return the body decoded (no Content-Encoding)'),

@@ -47,6 +47,10 @@ export async function revokeGrant(
 ): Promise<RevocationOutcome> {
   if (credentials.type !== 'OAUTH2') return { revoked: false, reason: 'not_supported' };
   const token = credentials.refresh_token ?? credentials.access_token;
+  // A connection with its own OAuth client revokes as that client.
+  const client = credentials.client_override
+    ? { id: credentials.client_override.client_id, secret: credentials.client_override.client_secret }
+    : { id: revocation.clientId, secret: revocation.clientSecret };
   if (!token) return { revoked: false, reason: 'no_token' };
   try {
     const response = await fetchFn(revocation.url, {
@@ -55,8 +59,8 @@ export async function revokeGrant(
       body: new URLSearchParams({
         token,
         token_type_hint: credentials.refresh_token ? 'refresh_token' : 'access_token',
-        client_id: revocation.clientId,
-        client_secret: revocation.clientSecret,
+        client_id: client.id,
+        client_secret: client.secret,
       }),
       redirect: 'manual',
       signal: AbortSignal.timeout(10_000),

@@ -68,7 +68,7 @@ export async function createConnectSession(
 ) {
   for (const key of [...(body.allowed_integrations ?? []), ...Object.keys(body.integrations_config_defaults ?? {})]) {
     if (!(await findIntegrationRow(db, environment.id, key)))
-      throw new ApiError('unknown_integration', 400, `No integration "${key}" in this environment`, [
+      throw new ApiError('unknown_provider_config', 400, `No integration "${key}" in this environment`, [
         { code: 'custom', path: ['allowed_integrations'], message: `unknown integration "${key}"` },
       ]);
   }
@@ -86,7 +86,7 @@ export async function createReconnectSession(
 ) {
   const integration = await findIntegrationRow(db, environment.id, body.integration_id);
   if (!integration)
-    throw new ApiError('unknown_integration', 400, `No integration "${body.integration_id}" in this environment`);
+    throw new ApiError('unknown_provider_config', 400, `No integration "${body.integration_id}" in this environment`);
   const connection = await findConnectionRow(db, environment.id, integration.id, body.connection_id);
   if (!connection)
     throw new ApiError(
@@ -195,7 +195,11 @@ export function formFields(provider: ProviderDefinition): Field[] {
 const defaults = { type: 'string' as const, optional: false, secret: false, hidden: false, automated: false };
 
 /** `GET /connect/session`: what the Connect UI shows for this session. */
-export async function describeConnectSession(db: Db, session: ConnectSession): Promise<ConnectSessionInfo> {
+export async function describeConnectSession(
+  db: Db,
+  session: ConnectSession,
+  presented: { token: string; origin: string },
+): Promise<ConnectSessionInfo> {
   const allowed = session.settings.allowed_integrations;
   const rows = (await listIntegrationRows(db, session.environment.id)).filter(
     (r) => !allowed || allowed.includes(r.uniqueKey),
@@ -215,6 +219,9 @@ export async function describeConnectSession(db: Db, session: ConnectSession): P
     });
   }
   return {
+    // The reference's ConnectSession shape: the token the caller presented, its link and expiry.
+    token: presented.token,
+    connect_link: connectLink(presented.origin, presented.token),
     ...(allowed ? { allowed_integrations: allowed } : {}),
     ...(session.settings.integrations_config_defaults
       ? { integrations_config_defaults: withoutClientSecrets(session.settings.integrations_config_defaults) }

@@ -31,7 +31,7 @@ type Resolved = { integration: IntegrationRow; provider: ProviderDefinition };
 export async function resolveIntegration(scope: ConnectionScope, integrationKey: string): Promise<Resolved> {
   const integration = await findIntegrationRow(scope.db, scope.environment.id, integrationKey);
   if (!integration)
-    throw new ApiError('unknown_integration', 404, `No integration "${integrationKey}" in this environment`);
+    throw new ApiError('unknown_provider_config', 404, `No integration "${integrationKey}" in this environment`);
   const provider = await findProvider(scope.db, scope.environment.id, integration.provider);
   if (!provider)
     throw new ApiError(
@@ -169,11 +169,20 @@ function formatFull(row: ConnectionRow, integrationKey: string, credentials: Rec
   };
 }
 
-/** Credentials as the reference API returns them (the stored shape minus internals). */
-export function publicCredentials(credentials: ConnectionCredentials): Record<string, unknown> {
+/**
+ * Credentials as the reference API returns them (the stored shape minus internals). The refresh
+ * token — at the top level and inside the provider's raw response — only when asked for.
+ */
+export function publicCredentials(
+  credentials: ConnectionCredentials,
+  options: { includeRefreshToken: boolean } = { includeRefreshToken: false },
+): Record<string, unknown> {
   if (credentials.type === 'OAUTH2') {
-    const { client_override: _override, ...rest } = credentials;
-    return rest;
+    const { client_override, refresh_token, raw, ...rest } = credentials;
+    const override = client_override ? { config_override: client_override } : {};
+    if (options.includeRefreshToken) return { ...rest, ...(refresh_token ? { refresh_token } : {}), ...override, raw };
+    const { refresh_token: _raw, ...rawWithout } = (raw ?? {}) as Record<string, unknown>;
+    return { ...rest, ...override, raw: rawWithout };
   }
   if (credentials.type === 'JWT')
     return { type: 'JWT', token: credentials.token, expires_at: credentials.expires_at, ...credentials.fields };
@@ -216,7 +225,7 @@ export async function getConnection(
   scope: ConnectionScope,
   connectionId: string,
   integrationKey: string,
-  options: { forceRefresh: boolean },
+  options: { forceRefresh: boolean; includeRefreshToken: boolean },
 ): Promise<ConnectionFull> {
   const { row } = await requireConnection(scope, connectionId, integrationKey);
   const outcome: TokenOutcome = await stubFor(scope, row).getToken({ force: options.forceRefresh });
@@ -225,7 +234,7 @@ export async function getConnection(
   const fresh = outcome.refreshed
     ? ((await store.findConnectionRow(scope.db, scope.environment.id, row.integrationId, connectionId)) ?? row)
     : row;
-  return formatFull(fresh, integrationKey, publicCredentials(outcome.credentials));
+  return formatFull(fresh, integrationKey, publicCredentials(outcome.credentials, options));
 }
 
 export async function listConnections(
@@ -238,6 +247,7 @@ export async function listConnections(
     search: query.search,
     integrationKeys: query.integrationId,
     endUserId: query.endUserId,
+    endUserOrganizationId: query.endUserOrganizationId,
     tags,
     limit: query.limit,
     page: query.page,
@@ -301,6 +311,7 @@ async function credentialsFromImport(
         refresh_token: input.refresh_token,
         expires_at: input.expires_at,
         raw: input.raw ?? {},
+        ...(input.config_override ? { client_override: input.config_override } : {}),
       };
     case 'OAUTH2_CC':
       return {

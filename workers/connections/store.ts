@@ -65,6 +65,7 @@ export type ConnectionFilters = {
   integrationKeys?: string[];
   tags?: Record<string, string>;
   endUserId?: string;
+  endUserOrganizationId?: string;
   limit: number;
   page: number;
 };
@@ -88,7 +89,15 @@ export async function listConnectionRows(
   }
   for (const [key, value] of Object.entries(filters.tags ?? {}))
     conditions.push(sql`json_extract(${connections.tags}, ${`$."${key.replace(/"/g, '')}"`}) = ${value}`);
-  if (filters.endUserId) conditions.push(sql`json_extract(${connections.endUser}, '$.id') = ${filters.endUserId}`);
+  // The deprecated end-user filters match the old end_user object and the tags that replaced it.
+  if (filters.endUserId)
+    conditions.push(
+      sql`(json_extract(${connections.endUser}, '$.id') = ${filters.endUserId} OR json_extract(${connections.tags}, '$.end_user_id') = ${filters.endUserId})`,
+    );
+  if (filters.endUserOrganizationId)
+    conditions.push(
+      sql`(json_extract(${connections.endUser}, '$.organization.id') = ${filters.endUserOrganizationId} OR json_extract(${connections.tags}, '$.organization_id') = ${filters.endUserOrganizationId})`,
+    );
   const rows = await db
     .select(withKey)
     .from(connections)

@@ -4,7 +4,7 @@ import type { ErrorCode, ValidationIssue } from '../../sdk/contract/errors.js';
 /**
  * The one error type the HTTP edge turns into `{ error: { code, message, errors? } }`.
  *
- * @example throw new ApiError('unknown_integration', 404, 'No integration "github" in this environment');
+ * @example throw new ApiError('unknown_provider_config', 404, 'No integration "github" in this environment');
  */
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -57,7 +57,7 @@ export function formatIntegration(row: IntegrationRow): Integration {
 
 async function requireIntegration(scope: Scope, uniqueKey: string): Promise<IntegrationRow> {
   const row = await store.findIntegrationRow(scope.db, scope.environment.id, uniqueKey);
-  if (!row) throw new ApiError('unknown_integration', 404, `No integration "${uniqueKey}" in this environment`);
+  if (!row) throw new ApiError('unknown_provider_config', 404, `No integration "${uniqueKey}" in this environment`);
   return row;
 }
 
@@ -155,7 +155,8 @@ export async function updateIntegration(
         : {}),
       ...(integrationConfig !== undefined ? { integrationConfig } : {}),
     });
-    if (!updated) throw new ApiError('unknown_integration', 404, `No integration "${uniqueKey}" in this environment`);
+    if (!updated)
+      throw new ApiError('unknown_provider_config', 404, `No integration "${uniqueKey}" in this environment`);
     return formatIntegration(updated);
   } catch (err) {
     if (isUniqueViolation(err))

@@ -1,3 +1,4 @@
+import { CONNECTION_ID_CHARACTERS, CONNECTION_ID_PATTERN } from '../../sdk/contract/connections.js';
 import type { ValidationIssue } from '../../sdk/contract/errors.js';
 import { PROXY_HEADERS } from '../../sdk/contract/proxy.js';
 import { ApiError } from '../http/api-error.js';
@@ -81,6 +82,10 @@ function parseInteger(
   return n;
 }
 
+function clampRetries(retries: number | undefined): number | undefined {
+  return retries === undefined ? undefined : Math.min(retries, MAX_RETRIES);
+}
+
 /**
  * Reads and checks the proxy headers. Every problem is reported at once, as `invalid_headers`
  * with one entry per header.
@@ -89,20 +94,24 @@ function parseInteger(
  */
 export function readProxyOptions(headers: Headers): ProxyOptions {
   const issues: ValidationIssue[] = [];
-  const required = (name: string) => {
+  const required = (name: string, pattern: RegExp, allowed: string) => {
     const value = headers.get(name)?.trim();
     if (!value) issues.push({ code: 'missing', path: ['headers', name], message: `The ${name} header is required` });
-    else if (!KEY.test(value))
+    else if (value.length > 255 || !pattern.test(value))
       issues.push({
         code: 'invalid_format',
         path: ['headers', name],
-        message: `${name} may hold letters, digits, ".", "_", "~" and "-" only (up to 255)`,
+        message: `${name} may hold ${allowed} only (up to 255)`,
       });
     return value ?? '';
   };
-  const connectionId = required(PROXY_HEADERS.connectionId);
-  const integrationKey = required(PROXY_HEADERS.providerConfigKey);
-  const retries = parseInteger(headers.get(PROXY_HEADERS.retries), PROXY_HEADERS.retries, [0, MAX_RETRIES], issues);
+  // Every id POST /connections accepts (a@b.com, x:y, a+b) can be called through the proxy.
+  const connectionId = required(PROXY_HEADERS.connectionId, CONNECTION_ID_PATTERN, CONNECTION_ID_CHARACTERS);
+  const integrationKey = required(PROXY_HEADERS.providerConfigKey, KEY, 'letters, digits, ".", "_", "~" and "-"');
+  // More retries than Pier allows is read as "as many as allowed", as the reference API does.
+  const retries = clampRetries(
+    parseInteger(headers.get(PROXY_HEADERS.retries), PROXY_HEADERS.retries, [0, Number.MAX_SAFE_INTEGER], issues),
+  );
 
   const retryOn: number[] = [];
   const retryOnRaw = headers.get(PROXY_HEADERS.retryOn);

@@ -127,7 +127,11 @@ async function resolveTarget(deps: ProxyDeps, options: ProxyOptions): Promise<Ta
   if (!found) {
     const integration = await findIntegrationRow(deps.db, deps.environment.id, options.integrationKey);
     if (!integration)
-      throw new ApiError('unknown_integration', 404, `No integration "${options.integrationKey}" in this environment`);
+      throw new ApiError(
+        'unknown_provider_config',
+        404,
+        `No integration "${options.integrationKey}" in this environment`,
+      );
     throw new ApiError(
       'unknown_connection',
       404,

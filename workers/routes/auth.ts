@@ -53,7 +53,7 @@ async function completeCallback(c: Context<AppEnv>): Promise<Response> {
   return renderOutcome(c, outcome, outcome.ok ? 200 : 400);
 }
 
-export const authRoutes = new Hono<AppEnv>()
+export const authRoutes = new Hono<AppEnv>({ strict: false })
   .get('/oauth/connect/:integration', async (c) => {
     const query = new URL(c.req.url).searchParams;
     const wsClientId = query.get('ws_client_id') ?? undefined;
@@ -112,7 +112,7 @@ function stringValues(value: unknown): Record<string, string> {
   );
 }
 
-export const credentialAuthRoutes = new Hono<AppEnv>()
+export const credentialAuthRoutes = new Hono<AppEnv>({ strict: false })
   .use('/api-auth/*', browserCors)
   .use('/oauth2/auth/*', browserCors)
   .use('/auth/*', browserCors)

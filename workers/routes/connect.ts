@@ -25,7 +25,7 @@ export function serveConnectUi(c: Context<AppEnv>): Response {
   return c.html(connectUiPage(nonce));
 }
 
-export const connectRoutes = new Hono<AppEnv>()
+export const connectRoutes = new Hono<AppEnv>({ strict: false })
   .post('/sessions', requireSecretKey, async (c) => {
     const body = await readJsonBody(c, createConnectSessionBodySchema);
     return c.json(
@@ -42,8 +42,11 @@ export const connectRoutes = new Hono<AppEnv>()
   })
   .use('/session', browserCors)
   .get('/session', async (c) => {
-    const session = await findConnectSession(c.get('db'), c.get('config'), sessionToken(c));
-    return c.json({ data: await describeConnectSession(c.get('db'), session) });
+    const token = sessionToken(c);
+    const session = await findConnectSession(c.get('db'), c.get('config'), token);
+    return c.json({
+      data: await describeConnectSession(c.get('db'), session, { token: token ?? '', origin: origin(c) }),
+    });
   })
   .delete('/session', async (c) => {
     const session = await findConnectSession(c.get('db'), c.get('config'), sessionToken(c));

@@ -50,7 +50,7 @@ async function writeMetadata(c: Context<AppEnv>, merge: boolean): Promise<Respon
   return c.json(body, merge ? 200 : 201);
 }
 
-export const connectionRoutes = new Hono<AppEnv>()
+export const connectionRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
   .get('/', async (c) => {
     const query = readQuery(c, listConnectionsQuerySchema);
@@ -58,15 +58,20 @@ export const connectionRoutes = new Hono<AppEnv>()
   })
   .post('/', async (c) => {
     const body = await readJsonBody(c, importConnectionBodySchema);
-    return c.json(await importConnection(scopeOf(c), body), 201);
+    return c.json(await importConnection(scopeOf(c), body), 200);
   })
   .post('/metadata', (c) => writeMetadata(c, false))
   .patch('/metadata', (c) => writeMetadata(c, true))
   .get('/:connectionId', async (c) => {
     const { connectionId } = readParams(c, connectionPathSchema);
     const query = readQuery(c, getConnectionQuerySchema);
-    const forceRefresh = Boolean(query.force_refresh || query.refresh_token || query.refresh_github_app_jwt_token);
-    return c.json(await getConnection(scopeOf(c), connectionId, query.provider_config_key, { forceRefresh }));
+    // `refresh_token=true` asks for the refresh token in the response; it does not refresh anything.
+    return c.json(
+      await getConnection(scopeOf(c), connectionId, query.provider_config_key, {
+        forceRefresh: Boolean(query.force_refresh || query.refresh_github_app_jwt_token),
+        includeRefreshToken: Boolean(query.refresh_token),
+      }),
+    );
   })
   .patch('/:connectionId', async (c) => {
     const { connectionId } = readParams(c, connectionPathSchema);

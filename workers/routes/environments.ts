@@ -27,7 +27,7 @@ import { requireAccountScope, requireSecretKey } from '../middleware/secret-key.
 const callerOf = (c: Context<AppEnv>) => ({ environmentId: c.get('environment').id, scopes: c.get('apiKey').scopes });
 
 /** `/environments`: account-level management of environments. */
-export const environmentsRoutes = new Hono<AppEnv>()
+export const environmentsRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey, requireAccountScope)
   .get('/', async (c) => c.json({ data: await listEnvironments(c.get('db')) }))
   .post('/', async (c) => {
@@ -48,7 +48,7 @@ export const environmentsRoutes = new Hono<AppEnv>()
   });
 
 /** `/environment`: the calling key's own environment, and API keys. */
-export const environmentRoutes = new Hono<AppEnv>()
+export const environmentRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
   .get('/', (c) => c.json({ data: formatEnvironment(c.get('environment')) }))
   .patch('/', async (c) => {

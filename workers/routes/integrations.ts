@@ -23,7 +23,7 @@ const scopeOf = (c: Context<AppEnv>) => ({
   environment: c.get('environment'),
 });
 
-export const integrationRoutes = new Hono<AppEnv>()
+export const integrationRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
   .get('/', async (c) => c.json({ data: await listIntegrations(scopeOf(c)) }))
   .post('/', async (c) => {

@@ -6,7 +6,7 @@ import { isAttemptId } from '../connect/attempt.js';
 import { FRONTEND_SDK_JS } from '../connect-ui/generated/bundles.js';
 import { PIER_VERSION } from '../version.js';
 
-export const platformRoutes = new Hono<AppEnv>()
+export const platformRoutes = new Hono<AppEnv>({ strict: false })
   // The frontend SDK opens its WebSocket at the root; each connect attempt gets its own object.
   .get('/', async (c) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')

@@ -8,7 +8,7 @@ import { createProvider, deleteProvider, getProvider, listProviders, replaceProv
 
 const anyJson = z.unknown();
 
-export const providerRoutes = new Hono<AppEnv>()
+export const providerRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
   .get('/', async (c) => {
     const { search } = readQuery(c, listProvidersQuerySchema);

@@ -4,7 +4,7 @@ import { requireSecretKeyCached } from '../middleware/secret-key.js';
 import { handleProxy } from '../proxy/proxy.js';
 
 /** `ANY /proxy/*` for secret-key callers (see workers/proxy/proxy.ts). */
-export const proxyRoutes = new Hono<AppEnv>().use(requireSecretKeyCached).all('/*', (c) =>
+export const proxyRoutes = new Hono<AppEnv>({ strict: false }).use(requireSecretKeyCached).all('/*', (c) =>
   handleProxy(
     {
       env: c.env,

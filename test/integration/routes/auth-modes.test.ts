@@ -139,7 +139,7 @@ describe('auth modes driven by the catalog', () => {
       connection_id: 'imported-app',
       credentials: { type: 'APP', app_id: githubApp.appId, installation_id: '555' },
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.json.credentials.access_token).toMatch(/^ghs_/);
   });
 

@@ -138,7 +138,7 @@ describe('connect sessions and auth flows', () => {
 
   it('refuses sessions for unknown integrations and bad bodies', async () => {
     const unknown = await api(key, 'POST', '/connect/sessions', { allowed_integrations: ['nope'] });
-    expect([unknown.status, unknown.json.error.code]).toEqual([400, 'unknown_integration']);
+    expect([unknown.status, unknown.json.error.code]).toEqual([400, 'unknown_provider_config']);
     const bad = await api(key, 'POST', '/connect/sessions', { tags: { a: 1 } });
     expect([bad.status, bad.json.error.code]).toEqual([400, 'invalid_body']);
     const reconnectMissing = await api(key, 'POST', '/connect/sessions/reconnect', {
@@ -314,7 +314,7 @@ describe('connect sessions and auth flows', () => {
       },
       connection_config: { 'accounts-server': trap },
     });
-    expect(imported.status).toBe(201);
+    expect(imported.status).toBe(200);
     const got = await api(key, 'GET', '/connections/regional-1?provider_config_key=regional&force_refresh=true');
     expect([got.status, got.json.error.code]).toEqual([424, 'connection_refresh_failed']);
     expect(got.json.error.message).toContain("would leave the provider's own hosts");

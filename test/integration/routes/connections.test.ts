@@ -55,7 +55,7 @@ describe('connections API and ConnectionObject', () => {
       tags: { End_User_Id: 'u1' },
       metadata: { plan: 'pro' },
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const got = await api(key, 'GET', '/connections/acme-1?provider_config_key=openai');
     expect(got.json).toMatchObject({
       connection_id: 'acme-1',
@@ -107,7 +107,7 @@ describe('connections API and ConnectionObject', () => {
       provider_config_key: 'nope',
       credentials: { type: 'API_KEY', apiKey: 'k' },
     });
-    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'unknown_integration']);
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'unknown_provider_config']);
     const noKey = await api(key, 'GET', '/connections/acme-1');
     expect([noKey.status, noKey.json.error.code]).toEqual([400, 'invalid_query_params']);
     const missing = await api(key, 'GET', '/connections/ghost?provider_config_key=openai');

@@ -107,7 +107,7 @@ describe('integrations API', () => {
     const gone = await api(key, 'GET', '/integrations/github');
     expect(gone.status).toBe(404);
     expect(gone.json).toEqual({
-      error: { code: 'unknown_integration', message: 'No integration "github" in this environment' },
+      error: { code: 'unknown_provider_config', message: 'No integration "github" in this environment' },
     });
   });
 

@@ -46,7 +46,7 @@ async function connectWithKey(key: string, integration: string, connectionId: st
     connection_id: connectionId,
     credentials: { type: 'API_KEY', apiKey: API_KEY },
   });
-  if (created.status !== 201) throw new Error(`import failed: ${JSON.stringify(created.json)}`);
+  if (created.status !== 200) throw new Error(`import failed: ${JSON.stringify(created.json)}`);
 }
 
 async function upstreamCalls(key: string): Promise<{ count: number; at: number[] }> {
@@ -375,7 +375,7 @@ describe('ANY /proxy/*', () => {
     const unknownConnection = await proxy(key, 'GET', '/echo', { connection: 'ghost' });
     expect([unknownConnection.status, unknownConnection.json.error.code]).toEqual([404, 'unknown_connection']);
     const unknownIntegration = await proxy(key, 'GET', '/echo', { integration: 'nope' });
-    expect([unknownIntegration.status, unknownIntegration.json.error.code]).toEqual([404, 'unknown_integration']);
+    expect([unknownIntegration.status, unknownIntegration.json.error.code]).toEqual([404, 'unknown_provider_config']);
     const badRetries = await proxy(key, 'GET', '/echo', { headers: { retries: 'lots', 'retry-on': '200,abc' } });
     expect([badRetries.status, badRetries.json.error.code]).toEqual([400, 'invalid_headers']);
     expect(badRetries.json.error.errors).toHaveLength(3);

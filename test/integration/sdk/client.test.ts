@@ -38,7 +38,7 @@ describe('backend SDK against the real Worker', () => {
     expect(error).toMatchObject({ status: 400, code: 'invalid_body' });
     expect((error as PierError).errors.length).toBeGreaterThan(0);
     expect((error as PierError).requestId).toMatch(/^[0-9a-f-]{36}$/);
-    await expect(pier.getIntegration('nope')).rejects.toMatchObject({ status: 404, code: 'unknown_integration' });
+    await expect(pier.getIntegration('nope')).rejects.toMatchObject({ status: 404, code: 'unknown_provider_config' });
   });
 
   it('manages environments and keys', async () => {

@@ -44,12 +44,21 @@ describe('proxy request shape', () => {
 
   it('reports every bad header at once', () => {
     try {
-      readProxyOptions(new Headers({ 'connection-id': 'bad id!', retries: '99', decompress: 'maybe' }));
+      readProxyOptions(new Headers({ 'connection-id': 'bad id!', retries: '-1', decompress: 'maybe' }));
       expect.unreachable();
     } catch (err) {
       const paths = (err as { errors: { path: string[] }[] }).errors.map((e) => e.path[1]);
       expect(paths.sort()).toEqual(['connection-id', 'decompress', 'provider-config-key', 'retries']);
     }
+  });
+
+  it('takes every connection id the connections API accepts, and clamps Retries to the cap', () => {
+    for (const id of ['a@b.com', 'x:y', 'a+b', 'user_1.2~3-4'])
+      expect(readProxyOptions(new Headers({ 'connection-id': id, 'provider-config-key': 'github' })).connectionId).toBe(
+        id,
+      );
+    const clamped = readProxyOptions(new Headers({ 'connection-id': 'c', 'provider-config-key': 'g', retries: '99' }));
+    expect(clamped.retries).toBe(10);
   });
 
   it('joins base URL, path and query without re-encoding what the caller sent', () => {
