@@ -5,19 +5,11 @@ import {
   credentialsExpiryMs,
   isRenewable,
 } from '../workers/auth/credentials.js';
-import { renewCredentials } from '../workers/auth/renew.js';
 import { type Revocation, type RevocationOutcome, revokeGrant } from '../workers/auth/revoke.js';
 import { readConfig } from '../workers/config.js';
-import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
+import { findConnectionRow } from '../workers/connections/store.js';
 import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
-import { nowIso, openDb } from '../workers/db/client.js';
-import { findEnvironmentById } from '../workers/environments/store.js';
-import { recordAuthEvent } from '../workers/events/outbox.js';
-import { readIntegrationCredentials } from '../workers/integrations/service.js';
-import { findIntegrationById } from '../workers/integrations/store.js';
-import { recordOperation } from '../workers/logs/service.js';
-import { allowsCustomHosts } from '../workers/providers/provider-url.js';
-import { findProvider } from '../workers/providers/service.js';
+import { openDb } from '../workers/db/client.js';
 import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
@@ -25,16 +17,21 @@ import {
   readCredentials,
   readMeta,
   readRateLimit,
-  recordFailure,
   resealCredentials,
   writeCredentials,
   writeMeta,
   writeRateLimit,
 } from './connection-storage.js';
+import type {
+  CallPermit,
+  ConnectionRef,
+  CredentialsState,
+  RateLimitObservation,
+  TokenOutcome,
+} from './connection-types.js';
+import { failureMessage, refreshStoredCredentials } from './credential-refresh.js';
 import { admit, observe, type RateLimitState } from './rate-limit-policy.js';
 import {
-  classifyRefreshFailure,
-  cooldownAfterFailure,
   DEFAULT_REFRESH_BUFFER_SECONDS,
   decideRefresh,
   EXISTENCE_CHECK_INTERVAL_MS,
@@ -42,38 +39,13 @@ import {
   nextRefreshAtMs,
 } from './token-policy.js';
 
-export type ConnectionRef = { environmentId: number; integrationId: number; connectionId: string };
-
-export type TokenOutcome =
-  | { ok: true; credentials: ConnectionCredentials; refreshed: boolean }
-  | {
-      ok: false;
-      reason: 'no_credentials' | 'needs_reauth' | 'cooling_down' | 'expired_without_refresh_token' | 'refresh_failed';
-      message: string;
-      retryAtMs?: number;
-    };
-
-/** What the provider said about the rate limit in one response (see workers/proxy/retry-policy.ts). */
-export type RateLimitObservation = {
-  status: number;
-  remaining: number | null;
-  resetAtMs: number | null;
-  retryAtMs: number | null;
-};
-
-export type CallPermit = { ok: true; token: TokenOutcome } | { ok: false; reason: 'rate_limited'; retryAtMs: number };
-
-export type CredentialsState = {
-  hasCredentials: boolean;
-  expiresAtMs: number | null;
-  renewable: boolean;
-  failures: number;
-  cooldownUntilMs: number | null;
-  needsReauth: boolean;
-  lastError: string | null;
-  refreshCount: number;
-  alarmAtMs: number | null;
-};
+export type {
+  CallPermit,
+  ConnectionRef,
+  CredentialsState,
+  RateLimitObservation,
+  TokenOutcome,
+} from './connection-types.js';
 
 /**
  * One object per connection: the single writer for its credentials. It refreshes tokens (one
@@ -260,96 +232,13 @@ export class ConnectionObject extends DurableObject<Env> {
   }
 
   async #refresh(): Promise<TokenOutcome> {
-    const sql = this.ctx.storage.sql;
-    const row = readCredentials(sql);
-    const refText = readMeta(sql, 'ref');
-    const environmentUuid = readMeta(sql, 'environment_uuid');
-    if (!row || !refText || !environmentUuid)
-      return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
-    const ref = JSON.parse(refText) as ConnectionRef;
-    const config = readConfig(this.env);
-    const db = openDb(this.env.DB);
-    const [integration, connection] = await Promise.all([
-      findIntegrationById(db, ref.integrationId),
-      findConnectionRow(db, ref.environmentId, ref.integrationId, ref.connectionId),
-    ]);
-    const provider = integration ? await findProvider(db, ref.environmentId, integration.provider) : undefined;
-    if (!integration || !connection || !provider)
-      return { ok: false, reason: 'refresh_failed', message: 'The integration or its provider no longer exists' };
-    const current = await this.#open(row.sealed);
-    const connectionConfig = JSON.parse(connection.connectionConfig) as Record<string, string>;
-    const now = Date.now();
-    const result = await renewCredentials({
-      provider: provider.definition,
-      integrationCredentials: await readIntegrationCredentials(config, { uuid: environmentUuid }, integration),
-      connectionConfig,
-      credentials: current,
-      mode: config.mode,
-      allowCustomHosts: allowsCustomHosts(integration.integrationConfig),
-      nowMs: now,
+    return refreshStoredCredentials({
+      sql: this.ctx.storage.sql,
+      env: this.env,
+      seal: (credentials) => this.#seal(credentials),
+      open: (sealed) => this.#open(sealed),
+      scheduleAlarm: () => this.#scheduleAlarm(),
     });
-
-    if (result.ok) {
-      // Stored before any caller sees the result, so a rotated refresh token is never used twice.
-      const expiresAtMs = credentialsExpiryMs(result.credentials);
-      writeCredentials(sql, {
-        sealed: await this.#seal(result.credentials),
-        expiresAtMs,
-        renewable: isRenewable(result.credentials),
-        refreshedAtMs: now,
-        countRefresh: true,
-      });
-      await updateConnectionRow(db, connection.id, {
-        credentialsExpiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null,
-        connectionConfig: JSON.stringify({ ...connectionConfig, ...result.connectionConfig }),
-        authError: null,
-        authErrorEventId: null,
-        lastFetchedAt: nowIso(),
-      });
-      await this.#scheduleAlarm();
-      await logRefresh(db, ref, integration, { startedMs: now, ok: true, message: 'Token refreshed' });
-      return { ok: true, credentials: result.credentials, refreshed: true };
-    }
-
-    const failures = row.failures + 1;
-    const permanent = classifyRefreshFailure(result) === 'permanent';
-    const message = `Token refresh failed: ${result.message}`;
-    recordFailure(sql, {
-      failures,
-      cooldownUntilMs: permanent ? null : cooldownAfterFailure(failures, now),
-      needsReauth: permanent,
-      error: message,
-    });
-    if (permanent) {
-      const environment = await findEnvironmentById(db, ref.environmentId);
-      const eventId = await recordAuthEvent(db, ref.environmentId, {
-        from: 'pier',
-        type: 'auth',
-        operation: 'refresh',
-        connectionId: ref.connectionId,
-        providerConfigKey: integration.uniqueKey,
-        provider: integration.provider,
-        authMode: provider.definition.auth.mode,
-        environment: environment?.name ?? '',
-        success: false,
-        error: { type: result.oauthError ?? 'refresh_token_rejected', description: message },
-      });
-      await updateConnectionRow(db, connection.id, { authError: message, authErrorEventId: eventId });
-    }
-    await this.#scheduleAlarm();
-    await logRefresh(db, ref, integration, {
-      startedMs: now,
-      ok: false,
-      status: result.status,
-      code: permanent ? 'needs_reauth' : 'refresh_failed',
-      message,
-    });
-    return {
-      ok: false,
-      reason: permanent ? 'needs_reauth' : 'refresh_failed',
-      message,
-      ...(permanent ? {} : { retryAtMs: cooldownAfterFailure(failures, now) }),
-    };
   }
 
   /** Every object that holds credentials has an alarm: the next refresh, or at least the existence check. */
@@ -388,43 +277,5 @@ export class ConnectionObject extends DurableObject<Env> {
 
   async #open(sealed: string, config = readConfig(this.env)): Promise<ConnectionCredentials> {
     return openJson<ConnectionCredentials>(config, sealed, this.#context());
-  }
-}
-
-/** A token refresh is an operation too: its outcome goes to the operations log (never the tokens). */
-async function logRefresh(
-  db: ReturnType<typeof openDb>,
-  ref: ConnectionRef,
-  integration: { uniqueKey: string; provider: string },
-  outcome: { startedMs: number; ok: boolean; status?: number; code?: string; message: string },
-): Promise<void> {
-  await recordOperation(db, {
-    environmentId: ref.environmentId,
-    type: 'auth',
-    outcome: outcome.ok ? 'success' : 'failure',
-    connectionId: ref.connectionId,
-    integrationKey: integration.uniqueKey,
-    provider: integration.provider,
-    method: null,
-    path: 'token refresh',
-    status: outcome.status ?? null,
-    durationMs: Date.now() - outcome.startedMs,
-    retries: 0,
-    bytes: null,
-    errorCode: outcome.code ?? null,
-    message: outcome.message,
-    requestId: null,
-    createdAt: new Date(outcome.startedMs).toISOString(),
-  });
-}
-
-function failureMessage(reason: string): string {
-  switch (reason) {
-    case 'needs_reauth':
-      return 'The provider rejected the refresh token; the user must reconnect';
-    case 'cooling_down':
-      return 'A recent refresh failed; retrying after a cooldown';
-    default:
-      return 'The access token expired and cannot be refreshed; the user must reconnect';
   }
 }
