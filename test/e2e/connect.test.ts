@@ -137,7 +137,7 @@ describe('connect end to end', () => {
       }),
     ]);
 
-    const first = await api('GET', `/connections/${connectionId}?provider_config_key=oidc`);
+    const first = await api('GET', `/connections/${connectionId}?provider_config_key=oidc&refresh_token=true`);
     expect(first.json.credentials).toMatchObject({
       type: 'OAUTH2',
       access_token: expect.any(String),
