@@ -236,14 +236,20 @@ export class Pier {
     return this.#request<ConnectionFull>('POST', '/connections', { body: input });
   }
 
-  /** A connection with valid credentials (refreshed first when needed). @example await pier.getConnection('github', 'u-1') */
+  /**
+   * A connection with valid credentials (refreshed first when needed; `forceRefresh` refreshes now).
+   * The refresh token is left out unless `includeRefreshToken`.
+   *
+   * @example await pier.getConnection('github', 'u-1', { includeRefreshToken: true })
+   */
   async getConnection(
     providerConfigKey: string,
     connectionId: string,
-    options: { forceRefresh?: boolean } = {},
+    options: { forceRefresh?: boolean; includeRefreshToken?: boolean } = {},
   ): Promise<ConnectionFull> {
     const query: Record<string, string> = { provider_config_key: providerConfigKey };
     if (options.forceRefresh) query.force_refresh = 'true';
+    if (options.includeRefreshToken) query.refresh_token = 'true';
     return this.#request<ConnectionFull>('GET', `/connections/${encodeURIComponent(connectionId)}`, { query });
   }
 

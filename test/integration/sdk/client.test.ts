@@ -32,6 +32,36 @@ describe('backend SDK against the real Worker', () => {
     await pier.deleteProvider('sdk-api');
   });
 
+  it('getConnection leaves the refresh token out unless asked for it, at the top level and in raw', async () => {
+    await pier.createProvider({
+      name: 'sdk-oauth',
+      displayName: 'SDK OAuth',
+      auth: { mode: 'OAUTH2', authorizationUrl: 'https://sdk.test/auth', tokenUrl: 'https://sdk.test/token' },
+      api: { baseUrl: 'https://sdk.test' },
+    });
+    await pier.createIntegration({ unique_key: 'sdk-oauth', provider: 'sdk-oauth' });
+    await pier.importConnection({
+      provider_config_key: 'sdk-oauth',
+      connection_id: 'u@example.com',
+      credentials: {
+        type: 'OAUTH2',
+        access_token: 'at-1',
+        refresh_token: 'rt-secret',
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        raw: { access_token: 'at-1', refresh_token: 'rt-secret', scope: 'a' },
+      },
+    });
+    const plain = await pier.getConnection('sdk-oauth', 'u@example.com');
+    expect(plain.credentials).toEqual({
+      type: 'OAUTH2',
+      access_token: 'at-1',
+      expires_at: expect.any(String),
+      raw: { access_token: 'at-1', scope: 'a' },
+    });
+    const asked = await pier.getConnection('sdk-oauth', 'u@example.com', { includeRefreshToken: true });
+    expect(asked.credentials).toMatchObject({ refresh_token: 'rt-secret', raw: { refresh_token: 'rt-secret' } });
+  });
+
   it('throws PierError with the code, status, issues and request id', async () => {
     const error = await pier.createIntegration({} as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PierError);
