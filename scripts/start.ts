@@ -1,16 +1,21 @@
 /**
- * `npm start`: runs Pier locally. Creates local secrets if missing, applies D1 migrations, makes
- * sure the dev environment and its secret key exist, then serves with `wrangler dev` and prints the
- * URL and the key. Safe to run again: data and keys persist in PIER_STATE_DIR (default .wrangler/state).
+ * `npm start`: runs Pier locally. Creates local secrets if missing, serves the Worker on workerd
+ * through Miniflare (configured from wrangler.toml), applies D1 migrations, makes sure the dev
+ * environment and its secret key exist, then prints the URL, the key and the OAuth callback URL.
+ * Safe to run again: data and keys persist in PIER_STATE_DIR (default .wrangler/state).
+ * `npm run dev` (`--wrangler`) serves the same Worker with `wrangler dev` instead, for its live reload.
  *
  * Environment: PORT (default 3003), PIER_SECRET_KEY (fixes the dev key), PIER_STATE_DIR.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { bootstrapDatabase, ensureDevVars, resolveSecretKey } from './lib/bootstrap.js';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { bootstrapDatabase, bootstrapThroughBinding, ensureDevVars, resolveSecretKey } from './lib/bootstrap.js';
+import type { LocalRuntime } from './lib/local-runtime.js';
 import { QUIET_ENV, WRANGLER_BIN } from './lib/wrangler.js';
 
 const root = resolve(import.meta.dirname, '..');
+const useWrangler = process.argv.includes('--wrangler');
 const port = Number(process.env.PORT ?? 3003);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`PORT must be a TCP port number, not "${process.env.PORT}"`);
@@ -18,30 +23,86 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
 }
 const stateDir = resolve(root, process.env.PIER_STATE_DIR ?? '.wrangler/state');
 const baseUrl = `http://127.0.0.1:${port}`;
+/** How long a stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 4_000;
+
+/** Refuses a taken port up front, in words, before anything starts. */
+function assertPortFree(): Promise<void> {
+  return new Promise((resolveFree, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `Port ${port} on 127.0.0.1 is already in use (another Pier, or another server). Stop it, or start with PORT=<another port>.`
+            : `Cannot listen on 127.0.0.1:${port}: ${err.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree()));
+  });
+}
+
+function printBanner(secretKey: string): void {
+  console.log(
+    [
+      '',
+      `  Pier is running at ${baseUrl}`,
+      `  Environment: dev (development mode)`,
+      `  Secret key:  ${secretKey}`,
+      `  OAuth callback URL (register it with providers): ${baseUrl}/oauth/callback`,
+      '',
+      `  Try: curl -H "Authorization: Bearer ${secretKey}" ${baseUrl}/providers`,
+      '',
+    ].join('\n'),
+  );
+}
+
+let stopping = false;
+
+/** Stops on SIGINT/SIGTERM: `stop()` gets a few seconds, then the process exits regardless. */
+function onSignals(stop: () => Promise<void>): void {
+  const handle = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    stop()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}
+
+async function startOnMiniflare(secretKey: string, encryptionKeys: string): Promise<void> {
+  // Loaded here only: miniflare and wrangler's API install exit hooks of their own on import.
+  const { applyMigrations, splitStatements, startLocalRuntime } = await import('./lib/local-runtime.js');
+  let runtime: LocalRuntime | undefined;
+  onSignals(async () => runtime?.dispose());
+  runtime = await startLocalRuntime({
+    root,
+    environment: 'local',
+    port,
+    stateDir,
+    // Per state directory, so two platforms started side by side never share a bundle being written.
+    buildDir: join(stateDir, 'pier-build'),
+  });
+  await applyMigrations(runtime.db, join(root, 'd1-migrations'));
+  await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys }, splitStatements);
+  printBanner(secretKey);
+}
 
 async function waitForHealth(deadlineMs: number): Promise<void> {
   while (Date.now() < deadlineMs) {
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
+    if (response?.ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Pier did not become healthy at ${baseUrl}/health in time`);
 }
 
-async function main(): Promise<void> {
-  const vars = await ensureDevVars(root);
-  const secretKey = await resolveSecretKey(root, process.env.PIER_SECRET_KEY);
-  await bootstrapDatabase({
-    root,
-    target: { kind: 'local', stateDir },
-    secretKey,
-    encryptionKeys: vars.PIER_ENCRYPTION_KEYS ?? '',
-  });
-
+async function startOnWranglerDev(secretKey: string, encryptionKeys: string): Promise<void> {
+  await bootstrapDatabase({ root, target: { kind: 'local', stateDir }, secretKey, encryptionKeys });
   const child = spawn(
     process.execPath,
     [
@@ -57,25 +118,40 @@ async function main(): Promise<void> {
       stateDir,
       '--show-interactive-dev-session=false',
     ],
-    { cwd: root, env: { ...process.env, ...QUIET_ENV }, stdio: ['ignore', 'inherit', 'inherit'] },
+    // Its own process group, so a stop reaches wrangler's workerd processes too.
+    { cwd: root, env: { ...process.env, ...QUIET_ENV }, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
   );
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-
+  /** Signals wrangler's whole group; false once nothing of it is left. */
+  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+      return Boolean(child.pid);
+    } catch {
+      return false;
+    }
+  };
+  onSignals(async () => {
+    signalGroup('SIGTERM');
+    // wrangler can take its time; nothing of it outlives the stop deadline.
+    const killAt = Date.now() + STOP_DEADLINE_MS - 1_000;
+    while (signalGroup(0) && Date.now() < killAt) await new Promise((r) => setTimeout(r, 100));
+    signalGroup('SIGKILL');
+  });
+  child.on('exit', (code, signal) => {
+    // wrangler ending on its own ends Pier; on a stop, the signal handler decides when to exit.
+    if (!stopping) process.exit(code ?? (signal ? 0 : 1));
+  });
   await waitForHealth(Date.now() + 60_000);
-  console.log(
-    [
-      '',
-      `  Pier is running at ${baseUrl}`,
-      `  Environment: dev (development mode)`,
-      `  Secret key:  ${secretKey}`,
-      '',
-      `  Try: curl -H "Authorization: Bearer ${secretKey}" ${baseUrl}/providers`,
-      '',
-    ].join('\n'),
-  );
+  printBanner(secretKey);
+}
+
+async function main(): Promise<void> {
+  await assertPortFree();
+  const vars = await ensureDevVars(root);
+  const secretKey = await resolveSecretKey(root, process.env.PIER_SECRET_KEY);
+  const encryptionKeys = vars.PIER_ENCRYPTION_KEYS ?? '';
+  if (useWrangler) await startOnWranglerDev(secretKey, encryptionKeys);
+  else await startOnMiniflare(secretKey, encryptionKeys);
 }
 
 main().catch((err: unknown) => {

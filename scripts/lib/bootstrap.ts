@@ -82,7 +82,16 @@ export async function buildBootstrapSql(options: { secretKey: string; encryption
   return `${statements.join('\n')}\n`;
 }
 
-/** Applies D1 migrations, then the bootstrap SQL, to the local or the remote database. */
+/** Runs the bootstrap SQL through a D1 binding (the local runtime's), statement by statement in one batch. */
+export async function bootstrapThroughBinding(
+  db: D1Database,
+  options: { secretKey: string; encryptionKeys: string },
+  split: (sql: string) => string[],
+): Promise<void> {
+  await db.batch(split(await buildBootstrapSql(options)).map((statement) => db.prepare(statement)));
+}
+
+/** Applies D1 migrations, then the bootstrap SQL, to the local or the remote database (through wrangler). */
 export async function bootstrapDatabase(options: {
   root: string;
   target: { kind: 'local'; stateDir: string } | { kind: 'remote' };

@@ -1,6 +1,47 @@
+import { spawn } from 'node:child_process';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startPlatform } from './support/platform.js';
+import { eventually } from '../support/eventually.js';
+import { freePort, type RunningPlatform, startPlatform } from './support/platform.js';
+
+/** Runs `npm start` with a port, as a person would, and collects what it prints until it exits. */
+function runNpmStart(port: number, stateDir: string) {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: `${import.meta.dirname}/../..`,
+    env: { ...process.env, PORT: String(port), PIER_STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+/** Pids left in a process group (the platform started as one). */
+function groupMembers(pgid: number): Promise<string[]> {
+  return new Promise((resolveList) => {
+    const ps = spawn('ps', ['-eo', 'pgid=,pid=,stat=']);
+    let text = '';
+    ps.stdout.on('data', (c: Buffer) => {
+      text += c.toString();
+    });
+    ps.on('close', () =>
+      resolveList(
+        text
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .filter(([g, , stat]) => Number(g) === pgid && !stat?.startsWith('Z'))
+          .map(([, pid]) => pid ?? ''),
+      ),
+    );
+  });
+}
 
 describe('the local platform, started the way npm start does', () => {
   let platform: RunningPlatform | undefined;
@@ -31,6 +72,52 @@ describe('the local platform, started the way npm start does', () => {
     const providers = (await (await call('/providers')).json()) as any;
     expect(providers.data.length).toBeGreaterThanOrEqual(100);
   });
+
+  it('starts quietly: the URL, the key and the OAuth callback URL, no warnings', async () => {
+    const output = platform?.output() ?? '';
+    expect(output).toContain(`OAuth callback URL (register it with providers): ${platform?.url}/oauth/callback`);
+    expect(output).not.toMatch(/warn|▲|experimental|deprecated/i);
+    const environment = (await (await call('/environment')).json()) as any;
+    expect(environment.data.callback_url).toBe(`${platform?.url}/oauth/callback`);
+  });
+
+  it('refuses a busy port with a clear error and a non-zero exit, and prints no banner', async () => {
+    const port = Number(new URL(platform?.url ?? '').port);
+    const second = runNpmStart(port, platform?.stateDir ?? '');
+    const code = await second.exited;
+    expect(code).not.toBe(0);
+    expect(second.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    expect(second.output()).not.toContain('Pier is running');
+    // The running platform is untouched.
+    expect((await fetch(`${platform?.url}/health`)).status).toBe(200);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops every process it started within 5 s on %s to the npm start process',
+    async (signal) => {
+      const port = await freePort();
+      const run = runNpmStart(port, `${platform?.stateDir}-${signal}`);
+      await eventually(
+        async () => run.output(),
+        (o) => o.includes('Pier is running'),
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      const pgid = run.child.pid ?? 0;
+      expect((await groupMembers(pgid)).length).toBeGreaterThanOrEqual(2);
+      const sent = Date.now();
+      process.kill(pgid, signal); // the npm process only, as a terminal's Ctrl-C or a supervisor would
+      await run.exited;
+      const left = await eventually(
+        () => groupMembers(pgid),
+        (pids) => pids.length === 0,
+        { timeoutMs: 5_000, intervalMs: 100 },
+      );
+      expect(left).toEqual([]);
+      expect(Date.now() - sent).toBeLessThan(5_000);
+      const stillServing = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      expect(stillServing).toBeUndefined();
+    },
+  );
 
   it('serves a valid OpenAPI 3.1 document', async () => {
     const doc = (await (await call('/openapi.json', {}, '')).json()) as any;

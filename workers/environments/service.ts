@@ -19,13 +19,17 @@ import { forgetCachedKeys } from '../middleware/key-cache.js';
 import { signingKeyContext } from './signing-key.js';
 import * as store from './store.js';
 
-export function formatEnvironment(row: EnvironmentRow): Environment {
+/**
+ * The API shape of an environment. `callback_url` is the OAuth redirect URI providers must know: the
+ * one configured, or this deployment's own `/oauth/callback` when none is (given the origin).
+ */
+export function formatEnvironment(row: EnvironmentRow, origin?: string): Environment {
   return {
     id: row.id,
     uuid: row.uuid,
     name: row.name,
     is_production: row.isProduction,
-    callback_url: row.callbackUrl,
+    callback_url: row.callbackUrl ?? (origin ? `${origin}/oauth/callback` : null),
     webhook_settings: parseWebhookSettings(row.webhookSettings),
     created_at: row.createdAt,
     updated_at: row.updatedAt,
@@ -78,8 +82,8 @@ export async function createEnvironment(
   }
 }
 
-export async function listEnvironments(db: Db): Promise<Environment[]> {
-  return (await store.listEnvironmentRows(db)).map(formatEnvironment);
+export async function listEnvironments(db: Db, origin: string): Promise<Environment[]> {
+  return (await store.listEnvironmentRows(db)).map((row) => formatEnvironment(row, origin));
 }
 
 /** Deletes an environment with `remove`, which also tears down its connections (connections/teardown.ts). */
@@ -106,6 +110,7 @@ export async function updateEnvironment(
   db: Db,
   environment: EnvironmentRow,
   input: z.output<typeof updateEnvironmentBodySchema>,
+  origin: string,
 ): Promise<Environment> {
   const webhookSettings = input.webhook_settings
     ? { ...parseWebhookSettings(environment.webhookSettings), ...input.webhook_settings }
@@ -116,7 +121,7 @@ export async function updateEnvironment(
   });
   forgetCachedKeys();
   if (!row) throw new ApiError('unknown_environment', 404, 'The environment no longer exists');
-  return formatEnvironment(row);
+  return formatEnvironment(row, origin);
 }
 
 /** Replaces the webhook signing key; the new key is returned once and stored encrypted. */

@@ -24,12 +24,13 @@ import {
 import { readJsonBody, readParams, readQuery } from '../http/validate.js';
 import { requireAccountScope, requireSecretKey } from '../middleware/secret-key.js';
 
+const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const callerOf = (c: Context<AppEnv>) => ({ environmentId: c.get('environment').id, scopes: c.get('apiKey').scopes });
 
 /** `/environments`: account-level management of environments. */
 export const environmentsRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey, requireAccountScope)
-  .get('/', async (c) => c.json({ data: await listEnvironments(c.get('db')) }))
+  .get('/', async (c) => c.json({ data: await listEnvironments(c.get('db'), originOf(c)) }))
   .post('/', async (c) => {
     const body = await readJsonBody(c, createEnvironmentBodySchema);
     return c.json({ data: await createEnvironment(c.get('db'), c.get('config'), body) });
@@ -50,10 +51,10 @@ export const environmentsRoutes = new Hono<AppEnv>({ strict: false })
 /** `/environment`: the calling key's own environment, and API keys. */
 export const environmentRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
-  .get('/', (c) => c.json({ data: formatEnvironment(c.get('environment')) }))
+  .get('/', (c) => c.json({ data: formatEnvironment(c.get('environment'), originOf(c)) }))
   .patch('/', async (c) => {
     const body = await readJsonBody(c, updateEnvironmentBodySchema);
-    return c.json({ data: await updateEnvironment(c.get('db'), c.get('environment'), body) });
+    return c.json({ data: await updateEnvironment(c.get('db'), c.get('environment'), body, originOf(c)) });
   })
   .post('/webhook-signing-key/rotate', async (c) =>
     c.json({ data: await rotateWebhookSigningKey(c.get('db'), c.get('config'), c.get('environment')) }),

@@ -13,20 +13,18 @@ export type RunningPlatform = {
   stateDir: string;
   stop(): Promise<void>;
   output(): string;
-  /**
-   * Resident memory of the workerd process that runs Pier's Worker, in bytes (Linux). wrangler dev
-   * starts two: one for its own dev proxy on the public port, one (with the inspector) for the Worker.
-   */
+  /** Resident memory of the workerd process that runs Pier's Worker, in bytes (Linux); 0 when not found. */
   workerRssBytes(): number;
-  /**
-   * The Worker's own listening address, behind wrangler's dev proxy (the benchmark measures both).
-   */
+  /** The Worker's own listening address (the same as `url` on Miniflare; behind the dev proxy with wrangler dev). */
   workerUrl(): Promise<string>;
+  /** The pid of the `npm start` process (its process group is the platform). */
+  pid: number;
 };
 
 /**
- * wrangler dev runs two workerd processes: its dev proxy, and the Worker (the one with the inspector).
- * Found as a descendant of the platform's process (`[pid, rss]`), undefined when there is none.
+ * The workerd process that runs the Worker, found as a descendant of the platform's process
+ * (`[pid, rss]`): the only one on Miniflare; with wrangler dev, the one with the inspector (the other
+ * is its dev proxy). Undefined when there is none.
  */
 function workerProcess(rootPid: number | undefined): [string, string] | undefined {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
@@ -38,10 +36,11 @@ function workerProcess(rootPid: number | undefined): [string, string] | undefine
       if (Number(at) === rootPid) return true;
     return false;
   };
-  const worker = rows.find(
-    ([pid, , , command, ...args]) =>
-      (command ?? '').endsWith('/workerd') && args.some((a) => a.startsWith('--inspector-addr')) && descends(pid),
-  );
+  const workerds = rows.filter(([pid, , , command]) => (command ?? '').endsWith('/workerd') && descends(pid));
+  const worker =
+    workerds.length === 1
+      ? workerds[0]
+      : workerds.find(([, , , , ...args]) => args.some((a) => a.startsWith('--inspector-addr')));
   return worker ? [worker[0] ?? '', worker[2] ?? ''] : undefined;
 }
 
@@ -69,11 +68,12 @@ export async function listenOnLoopback(server: Server): Promise<{ url: string; c
 /**
  * Starts the platform exactly as `npm start` does (the same script), on its own port and state
  * directory, and resolves once it printed its URL. `stop()` ends the whole process group.
+ * `npmArgs` (e.g. `['run', 'dev']`) starts it another way.
  */
 export async function startPlatform(
-  options: { stateDir?: string; secretKey?: string; timeoutMs?: number } = {},
+  options: { stateDir?: string; secretKey?: string; timeoutMs?: number; port?: number } = {},
 ): Promise<RunningPlatform> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pier-e2e-')));
   const secretKey = options.secretKey ?? `e2e_${crypto.randomUUID().replace(/-/g, '')}`;
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
@@ -108,6 +108,7 @@ export async function startPlatform(
     secretKey,
     stateDir,
     output: () => output,
+    pid: child.pid ?? 0,
     workerRssBytes: () => Number(workerProcess(child.pid)?.[1] ?? 0) * 1024,
     workerUrl: async () => {
       const pid = workerProcess(child.pid)?.[0];

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, seedEnvironment } from '../support/fixtures.js';
+import { api, BASE, seedEnvironment } from '../support/fixtures.js';
 
 describe('environments and API keys', () => {
   let admin: { id: number; key: string };
@@ -161,6 +161,8 @@ describe('environments and API keys', () => {
   });
 
   it('updates callback URL and webhook settings, and rotates the webhook signing key', async () => {
+    // Before one is set, the callback URL shown is this deployment's own.
+    expect((await api(admin.key, 'GET', '/environment')).json.data.callback_url).toBe(`${BASE}/oauth/callback`);
     const patched = await api(admin.key, 'PATCH', '/environment', {
       callback_url: 'https://auth.example.com/oauth/callback',
       webhook_settings: { primary_url: 'https://example.com/hooks', on_auth_creation: true },
