@@ -1,11 +1,12 @@
 /**
- * The proxy's cost: the same GET to the same local upstream, sent directly and through
- * `/proxy`, at 10 and 50 concurrent clients (closed loop: each client sends its next request when
- * the last one is answered), in one run. A third series, `GET /health` on the platform, is the
- * floor of any request through the local stack (wrangler's dev proxy + workerd), so the proxy's
- * own work can be told apart from the local platform's.
+ * The proxy's cost: the same GET to the same local upstream at 1, 10 and 50 concurrent clients
+ * (closed loop: each client sends its next request when the last one is answered), in one run:
+ * directly; through a do-nothing Worker and a one-`fetch` Worker on the same runtime as Pier
+ * (workerd through Miniflare) — the floor any proxy on that runtime can reach; through Pier's
+ * `/proxy`; and Pier's `GET /health` (the platform's own floor: routing and middleware).
  */
 import { createServer } from 'node:http';
+import { Miniflare } from 'miniflare';
 import { listenOnLoopback, startPlatform } from '../test/e2e/support/platform.js';
 import { httpGet, loadAgent, ms, summarize } from './stats.js';
 
@@ -43,6 +44,22 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
     }),
   );
   const platform = await startPlatform();
+  // Bare Workers on the same runtime: what a request, and a request that makes one fetch, cost there.
+  const bare = (script: string) =>
+    new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: '2026-04-20',
+      host: '127.0.0.1',
+      port: 0,
+      bindings: { UPSTREAM: upstream.url },
+    });
+  const nothing = bare('export default { fetch: () => new Response("ok") };');
+  const oneFetch = bare(
+    'export default { async fetch(request, env) { const r = await fetch(env.UPSTREAM + new URL(request.url).pathname); return new Response(r.body, r); } };',
+  );
+  const nothingUrl = (await nothing.ready).toString().replace(/\/$/, '');
+  const oneFetchUrl = (await oneFetch.ready).toString().replace(/\/$/, '');
   const lines: string[] = [];
   try {
     const call = async (method: string, path: string, payload: unknown) => {
@@ -72,47 +89,41 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
       'connection-id': 'bench-1',
       'provider-config-key': 'bench',
     };
-    // The Worker's own port, behind wrangler's dev proxy: the same Worker without that extra hop.
-    const worker = await platform.workerUrl();
     const direct = () => httpGet(agent, `${upstream.url}/items/1`, {});
+    const doNothing = () => httpGet(agent, `${nothingUrl}/`, {});
+    const fetchOnce = () => httpGet(agent, `${oneFetchUrl}/items/1`, {});
     const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, proxyHeaders);
     const floor = () => httpGet(agent, `${platform.url}/health`, {});
-    const proxiedAtWorker = () => httpGet(agent, `${worker}/proxy/items/1`, proxyHeaders);
-    const floorAtWorker = () => httpGet(agent, `${worker}/health`, {});
     // Warm up every path (first-request compile, object creation, socket pool).
-    await closedLoop(10, 300, direct);
-    await closedLoop(10, 300, proxied);
-    await closedLoop(10, 300, floor);
-    await closedLoop(10, 300, proxiedAtWorker);
+    for (const path of [direct, doNothing, fetchOnce, proxied, floor]) await closedLoop(10, 300, path);
 
-    lines.push(`Proxy: ${requests} GETs per series, closed loop, same upstream, same run`);
-    lines.push('clients  series                req/s     p50       p99');
+    lines.push(`Proxy: ${requests} GETs per series, closed loop, same upstream, same run (Miniflare runtime)`);
+    lines.push('clients  series                 req/s     p50       p99');
     for (const clients of levels) {
       const n = clients === 1 ? Math.min(requests, 500) : requests;
       const d = await closedLoop(clients, n, direct);
+      const z = await closedLoop(clients, n, doNothing);
+      const f = await closedLoop(clients, n, fetchOnce);
       const h = await closedLoop(clients, n, floor);
       const p = await closedLoop(clients, n, proxied);
-      const hw = await closedLoop(clients, n, floorAtWorker);
-      const pw = await closedLoop(clients, n, proxiedAtWorker);
       const row = (name: string, s: Series) =>
-        `${String(clients).padStart(7)}  ${name.padEnd(20)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
+        `${String(clients).padStart(7)}  ${name.padEnd(21)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
       lines.push(
         row('direct', d),
-        row('platform floor', h),
-        row('via /proxy', p),
-        row('floor, no devproxy', hw),
-        row('/proxy, no devproxy', pw),
+        row('do-nothing Worker', z),
+        row('one-fetch Worker', f),
+        row('Pier GET /health', h),
+        row('Pier /proxy', p),
       );
       lines.push(
-        `         ratios: proxied/direct throughput x${(p.rps / d.rps).toFixed(2)}, proxied/floor x${(p.rps / h.rps).toFixed(2)}, p50 added ${ms(p.p50 - d.p50)}` +
-          ` (of which the local platform floor ${ms(h.p50 - d.p50)}, the proxy's own work ${ms(p.p50 - h.p50)})`,
-        `         without wrangler's dev proxy: proxied/direct throughput x${(pw.rps / d.rps).toFixed(2)}, p50 added ${ms(pw.p50 - d.p50)}` +
-          ` (floor ${ms(hw.p50 - d.p50)}, the proxy's own work ${ms(pw.p50 - hw.p50)})`,
+        `         /proxy vs one-fetch Worker: throughput x${(p.rps / f.rps).toFixed(2)} (target ≥ 0.50), p50 +${ms(p.p50 - f.p50)} (target ≤ +1 ms), p99 +${ms(p.p99 - f.p99)}`,
       );
     }
     agent.destroy();
   } finally {
     await platform.stop();
+    await nothing.dispose();
+    await oneFetch.dispose();
     await upstream.close();
   }
   return lines;

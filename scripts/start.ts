@@ -25,6 +25,8 @@ const stateDir = resolve(root, process.env.PIER_STATE_DIR ?? '.wrangler/state');
 const baseUrl = `http://127.0.0.1:${port}`;
 /** How long a stop may take before the process exits anyway. */
 const STOP_DEADLINE_MS = 4_000;
+/** How long a stop waits for the Worker's work after its responses (log lines: within 100 ms). */
+const DRAIN_MS = 400;
 
 /** Refuses a taken port up front, in words, before anything starts. */
 function assertPortFree(): Promise<void> {
@@ -78,7 +80,12 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
   // Loaded here only: miniflare and wrangler's API install exit hooks of their own on import.
   const { applyMigrations, splitStatements, startLocalRuntime } = await import('./lib/local-runtime.js');
   let runtime: LocalRuntime | undefined;
-  onSignals(async () => runtime?.dispose());
+  onSignals(async () => {
+    // Work the Worker finishes after its responses (log lines are written within 100 ms) completes first.
+    await new Promise((r) => setTimeout(r, DRAIN_MS));
+    await runtime?.dispose();
+  });
+  const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   runtime = await startLocalRuntime({
     root,
     environment: 'local',
@@ -87,6 +94,10 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     // Per state directory, so two platforms started side by side never share a bundle being written.
     buildDir: join(stateDir, 'pier-build'),
   });
+  // Miniflare's own exit hook would end workerd at the signal, before that work is done: ours decides.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    for (const listener of process.listeners(signal))
+      if (!ours[signal].includes(listener)) process.removeListener(signal, listener);
   await applyMigrations(runtime.db, join(root, 'd1-migrations'));
   await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys }, splitStatements);
   printBanner(secretKey);

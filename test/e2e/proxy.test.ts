@@ -243,6 +243,22 @@ describe('the proxy on the local platform', () => {
     expect(JSON.stringify(logs)).not.toContain('sk-e2e-files');
   });
 
+  it('writes log lines in batches off the request path, and a clean stop loses none of them', async () => {
+    const marker = crypto.randomUUID();
+    const calls = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => pier.get({ ...conn, endpoint: `/echo/batch-${marker}-${i}` })),
+    );
+    expect(calls.every((c) => c.status === 200)).toBe(true);
+    // Stopped right after the responses, before the lines' batch is due: the stop waits for it.
+    const { stateDir, secretKey } = platform;
+    await platform.stop({ only: 'npm' });
+    platform = await startPlatform({ stateDir, secretKey });
+    pier = new Pier({ secretKey: platform.secretKey, host: platform.url });
+    const logs = await pier.listLogs({ connection_id: 'big', limit: 500 });
+    const written = logs.data.filter((l) => l.path?.startsWith(`/echo/batch-${marker}-`));
+    expect(written).toHaveLength(30);
+  });
+
   it('answers a forbidden Base-Url-Override with 403 in the documented shape', async () => {
     const error = await pier
       .get({ ...conn, endpoint: '/latest/meta-data', baseUrlOverride: 'http://169.254.169.254' })

@@ -16,10 +16,18 @@ export class DecryptionError extends Error {
 
 type Keys = Pick<PierConfig, 'encryptionKeys' | 'activeKeyId'>;
 
+/** Imported keys, by their raw bytes (the parsed config is kept per isolate, so the bytes are the same object). */
+const imported = new WeakMap<Uint8Array, CryptoKey>();
+
 async function importKey(keys: Keys, keyId: string): Promise<CryptoKey> {
   const raw = keys.encryptionKeys.get(keyId);
   if (!raw) throw new DecryptionError(`no encryption key with id "${keyId}"`);
-  return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  let key = imported.get(raw);
+  if (!key) {
+    key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    imported.set(raw, key);
+  }
+  return key;
 }
 
 /** @example const stored = await sealJson(config, { client_secret: 's' }, 'integration:42'); */

@@ -3,24 +3,76 @@ import type { listLogsQuerySchema, Operation } from '../../sdk/contract/proxy.js
 import type { Db } from '../db/client.js';
 import type { OperationRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
-import { deleteOperationsBefore, insertOperation, listOperationRows, type NewOperation } from './store.js';
+import { deleteOperationsBefore, insertOperations, listOperationRows, type NewOperation } from './store.js';
 
 export const DEFAULT_LOG_RETENTION_DAYS = 15;
 
 const clip = (value: string | null, max: number) => (value && value.length > max ? `${value.slice(0, max)}…` : value);
 
-/**
- * Writes one operations-log line, long texts clipped. A failed write is reported, never thrown: a
- * log line must not fail the operation it describes.
- */
-export async function recordOperation(db: Db, line: NewOperation): Promise<void> {
-  await insertOperation(db, {
+/** Long texts clipped to what the log keeps. */
+function clipLine(line: NewOperation): NewOperation {
+  return {
     ...line,
     connectionId: clip(line.connectionId, 255),
     integrationKey: clip(line.integrationKey, 255),
     path: clip(line.path, 2048),
     message: clip(line.message, 1024),
-  }).catch((err: unknown) => console.error('operations log write failed', (err as Error).name));
+  };
+}
+
+/**
+ * Writes operations-log lines now. A failed write is reported, never thrown: a log line must not
+ * fail the operation it describes.
+ */
+export async function recordOperation(db: Db, ...lines: NewOperation[]): Promise<void> {
+  await insertOperations(db, lines.map(clipLine)).catch((err: unknown) =>
+    console.error('operations log write failed', (err as Error).name),
+  );
+}
+
+/** How long a line waits for others to share its write. */
+export const LOG_FLUSH_DELAY_MS = 100;
+
+/**
+ * This isolate's log lines waiting for their batch. Plain data, shared by the requests of one isolate
+ * (no request owns it, no promise crosses requests): `queued` counts lines added, `taken` lines handed
+ * to a write, and `leader` says a request is already waiting to write the next batch.
+ */
+const batch = { pending: [] as NewOperation[], queued: 0, taken: 0, leader: false };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Writes a line off the request path, batched with the other lines of this isolate: one D1 batch per
+ * 100 ms, not one write per call. The first request to add a line to an empty batch leads: it waits
+ * 100 ms and writes everything pending. Every other request keeps the isolate alive (`waitUntil`)
+ * until its line has been taken by a write whose request is still waiting on it — or writes the batch
+ * itself if no leader took it in time — so each line is written before the request that made it lets
+ * the isolate go, and a stop that lets `waitUntil` work finish loses nothing.
+ *
+ * @example queueOperation(db, line, (p) => ctx.waitUntil(p))
+ */
+export function queueOperation(db: Db, line: NewOperation, waitUntil: (promise: Promise<unknown>) => void): void {
+  batch.pending.push(clipLine(line));
+  const mine = ++batch.queued;
+  waitUntil(settle(db, mine));
+}
+
+async function settle(db: Db, mine: number): Promise<void> {
+  if (!batch.leader) {
+    batch.leader = true;
+    await sleep(LOG_FLUSH_DELAY_MS);
+    batch.leader = false;
+    return writePending(db);
+  }
+  // A leader will take this line; wait until it has (a few rounds at most), else write it here.
+  for (let round = 0; round < 3 && batch.taken < mine; round++) await sleep(LOG_FLUSH_DELAY_MS);
+  if (batch.taken < mine) await writePending(db);
+}
+
+async function writePending(db: Db): Promise<void> {
+  const lines = batch.pending.splice(0);
+  batch.taken += lines.length;
+  if (lines.length > 0) await recordOperation(db, ...lines);
 }
 
 export function formatOperation(row: OperationRow): Operation {

@@ -4,8 +4,17 @@ import { type OperationRow, operations } from '../db/schema.js';
 
 export type NewOperation = Omit<OperationRow, 'id'>;
 
-export async function insertOperation(db: Db, row: NewOperation): Promise<void> {
-  await db.insert(operations).values(row);
+/** D1 binds at most 100 values per statement; a log row has 16. */
+const ROWS_PER_INSERT = 6;
+
+/** Inserts log rows: multi-row statements, all in one D1 batch (one round trip). */
+export async function insertOperations(db: Db, rows: NewOperation[]): Promise<void> {
+  if (rows.length === 0) return;
+  const statements = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+    statements.push(db.insert(operations).values(rows.slice(i, i + ROWS_PER_INSERT)));
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
 }
 
 export type OperationFilters = {

@@ -13,7 +13,7 @@ import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema
 import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
-import { recordOperation } from '../logs/service.js';
+import { queueOperation } from '../logs/service.js';
 import type { NewOperation } from '../logs/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { builtinProviders } from '../providers/builtin.js';
@@ -89,12 +89,10 @@ export async function handleProxy(deps: ProxyDeps, request: Request): Promise<Re
     requestId: deps.requestId,
   };
   const write = () =>
-    deps.waitUntil(
-      recordOperation(deps.db, {
-        ...line,
-        createdAt: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
-      }),
+    queueOperation(
+      deps.db,
+      { ...line, createdAt: new Date(started).toISOString(), durationMs: Date.now() - started },
+      deps.waitUntil,
     );
   try {
     const options = readProxyOptions(request.headers);

@@ -11,7 +11,8 @@ export type RunningPlatform = {
   url: string;
   secretKey: string;
   stateDir: string;
-  stop(): Promise<void>;
+  /** Ends the platform: SIGTERM to its whole process group (like a terminal's Ctrl-C), or to `npm start` only. */
+  stop(options?: { only?: 'npm' }): Promise<void>;
   output(): string;
   /** Resident memory of the workerd process that runs Pier's Worker, in bytes (Linux); 0 when not found. */
   workerRssBytes(): number;
@@ -125,11 +126,16 @@ export async function startPlatform(
       }
       throw new Error('the Worker’s own address was not found');
     },
-    stop: () =>
+    stop: (stopOptions = {}) =>
       new Promise<void>((resolveStop) => {
         const exited = () => child.exitCode !== null || child.signalCode !== null;
         if (exited() || !child.pid) return resolveStop();
         const group = -child.pid;
+        if (stopOptions.only === 'npm') {
+          child.once('exit', () => resolveStop());
+          process.kill(child.pid, 'SIGTERM');
+          return;
+        }
         const signal = (name: NodeJS.Signals) => {
           try {
             process.kill(group, name);

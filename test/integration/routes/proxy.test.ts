@@ -5,6 +5,7 @@ import { readConfig } from '../../../workers/config.js';
 import { openDb } from '../../../workers/db/client.js';
 import { findEnvironmentById } from '../../../workers/environments/store.js';
 import { handleProxy } from '../../../workers/proxy/proxy.js';
+import { eventually } from '../../support/eventually.js';
 import { api, BASE, seedEnvironment } from '../support/fixtures.js';
 
 const upstream = inject('providerApi').url;
@@ -503,8 +504,12 @@ describe('proxy auth: OAuth 2 refresh on 401 and on expiry, OAuth 1 signing', ()
     expect(r.status).toBe(401);
     const next = await proxy(key, 'GET', '/me', { integration: 'oidc', connection: 'dead' });
     expect([next.status, next.json.error.code]).toEqual([424, 'connection_refresh_failed']);
-    // The failed refresh is in the operations log, next to the calls; no token is.
-    const logs = await api(key, 'GET', '/logs?connection_id=dead');
+    // The failed refresh is in the operations log, next to the calls; no token is. Lines are written
+    // in batches after the responses: wait for all three.
+    const logs = await eventually(
+      () => api(key, 'GET', '/logs?connection_id=dead'),
+      (l) => l.json.data.length >= 3,
+    );
     expect(
       logs.json.data.map((l: { type: string; outcome: string; status: number | null }) => [
         l.type,
