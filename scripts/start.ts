@@ -53,6 +53,7 @@ function printBanner(secretKey: string): void {
       `  Environment: dev (development mode)`,
       `  Secret key:  ${secretKey}`,
       `  OAuth callback URL (register it with providers): ${baseUrl}/oauth/callback`,
+      `  Demo provider (no account needed): pier-demo — see "First hour" in README.md`,
       '',
       `  Try: curl -H "Authorization: Bearer ${secretKey}" ${baseUrl}/providers`,
       '',
@@ -99,7 +100,7 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     for (const listener of process.listeners(signal))
       if (!ours[signal].includes(listener)) process.removeListener(signal, listener);
   await applyMigrations(runtime.db, join(root, 'd1-migrations'));
-  await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys }, splitStatements);
+  await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys, demoOrigin: baseUrl }, splitStatements);
   printBanner(secretKey);
 }
 
@@ -113,7 +114,13 @@ async function waitForHealth(deadlineMs: number): Promise<void> {
 }
 
 async function startOnWranglerDev(secretKey: string, encryptionKeys: string): Promise<void> {
-  await bootstrapDatabase({ root, target: { kind: 'local', stateDir }, secretKey, encryptionKeys });
+  await bootstrapDatabase({
+    root,
+    target: { kind: 'local', stateDir },
+    secretKey,
+    encryptionKeys,
+    demoOrigin: baseUrl,
+  });
   const child = spawn(
     process.execPath,
     [

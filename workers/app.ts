@@ -7,6 +7,7 @@ import { requestId } from './middleware/request-id.js';
 import { authRoutes, credentialAuthRoutes } from './routes/auth.js';
 import { connectRoutes, serveConnectUi } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
+import { demoRoutes } from './routes/demo.js';
 import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { logRoutes } from './routes/logs.js';
@@ -30,6 +31,7 @@ export function createApp(): Hono<AppEnv> {
       .route('/connections', connectionRoutes)
       .route('/proxy', proxyRoutes)
       .route('/logs', logRoutes)
+      .route('/demo', demoRoutes)
       .route('/', authRoutes)
       .route('/', credentialAuthRoutes)
       .notFound(handleNotFound)

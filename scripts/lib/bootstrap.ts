@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { providerDefinitionSchema } from '../../sdk/contract/provider-definition.js';
 import { readConfig } from '../../workers/config.js';
 import { displayPrefix, generateSecretKey, generateToken, hashSecretKey } from '../../workers/crypto/api-keys.js';
 import { sealJson } from '../../workers/crypto/secret-box.js';
+import { DEMO_PROVIDER, demoProviderDefinition } from '../../workers/demo/demo-provider.js';
 import { signingKeyContext } from '../../workers/environments/signing-key.js';
 import { runWrangler } from './wrangler.js';
 
@@ -60,7 +62,12 @@ function sqlString(value: string): string {
  * SQL that makes sure the `dev` and `prod` environments exist and that the bootstrap key of `dev`
  * (scopes environment:* and account:*) is exactly `secretKey`. Existing data is never touched.
  */
-export async function buildBootstrapSql(options: { secretKey: string; encryptionKeys: string }): Promise<string> {
+export async function buildBootstrapSql(options: {
+  secretKey: string;
+  encryptionKeys: string;
+  /** Local platforms: register the `pier-demo` provider of the dev environment at this origin. */
+  demoOrigin?: string;
+}): Promise<string> {
   const config = readConfig({ PIER_MODE: 'development', PIER_ENCRYPTION_KEYS: options.encryptionKeys });
   const statements: string[] = [];
   for (const [name, isProduction] of [
@@ -79,13 +86,20 @@ export async function buildBootstrapSql(options: { secretKey: string; encryption
     `DELETE FROM api_keys WHERE environment_id = ${devId} AND display_name = ${sqlString(BOOTSTRAP_KEY_NAME)} AND key_hash <> ${sqlString(hash)};`,
     `INSERT INTO api_keys (environment_id, display_name, key_hash, prefix, scopes) VALUES (${devId}, ${sqlString(BOOTSTRAP_KEY_NAME)}, ${sqlString(hash)}, ${sqlString(displayPrefix(options.secretKey))}, '["environment:*","account:*"]') ON CONFLICT DO NOTHING;`,
   );
+  if (options.demoOrigin) {
+    // The demo's URLs are absolute, so a start on another port updates them.
+    const definition = JSON.stringify(providerDefinitionSchema.parse(demoProviderDefinition(options.demoOrigin)));
+    statements.push(
+      `INSERT INTO custom_providers (environment_id, name, definition) VALUES (${devId}, ${sqlString(DEMO_PROVIDER)}, ${sqlString(definition)}) ON CONFLICT(environment_id, name) DO UPDATE SET definition = excluded.definition, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');`,
+    );
+  }
   return `${statements.join('\n')}\n`;
 }
 
 /** Runs the bootstrap SQL through a D1 binding (the local runtime's), statement by statement in one batch. */
 export async function bootstrapThroughBinding(
   db: D1Database,
-  options: { secretKey: string; encryptionKeys: string },
+  options: { secretKey: string; encryptionKeys: string; demoOrigin?: string },
   split: (sql: string) => string[],
 ): Promise<void> {
   await db.batch(split(await buildBootstrapSql(options)).map((statement) => db.prepare(statement)));
@@ -97,6 +111,7 @@ export async function bootstrapDatabase(options: {
   target: { kind: 'local'; stateDir: string } | { kind: 'remote' };
   secretKey: string;
   encryptionKeys: string;
+  demoOrigin?: string;
 }): Promise<void> {
   const where =
     options.target.kind === 'local'

@@ -7,7 +7,7 @@ export type PopupOutcome =
   | { ok: true; providerConfigKey: string; connectionId: string }
   | { ok: false; errorType: string; message: string };
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,

@@ -244,7 +244,8 @@ describe('ANY /proxy/*', () => {
   it('spends the connection budget from x-ratelimit-remaining: concurrent callers wait for the reset instead of getting 429s', async () => {
     await connectWithKey(key, 'fake', 'budget');
     const id = crypto.randomUUID();
-    const path = `/budget/${id}?limit=2&window=2`;
+    // 4 s windows: the last check must run before the second window resets, with room for a loaded machine.
+    const path = `/budget/${id}?limit=2&window=4`;
     // The first call teaches Pier the budget (1 left) and the reset time.
     const first = await proxy(key, 'GET', path, { connection: 'budget' });
     expect(first.status).toBe(200);
@@ -262,7 +263,7 @@ describe('ANY /proxy/*', () => {
 
     const spent = await proxy(key, 'GET', path, { connection: 'budget', headers: { 'pier-rate-limit-wait': '0' } });
     expect([spent.status, spent.json?.error?.code]).toEqual([429, 'rate_limited']);
-  });
+  }, 20_000);
 
   it('on a 429 with only x-ratelimit-reset (budget spent elsewhere) waits for the reset and retries', async () => {
     await connectWithKey(key, 'fake', 'shared-budget');
