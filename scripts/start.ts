@@ -25,8 +25,8 @@ const stateDir = resolve(root, process.env.PIER_STATE_DIR ?? '.wrangler/state');
 const baseUrl = `http://127.0.0.1:${port}`;
 /** How long a stop may take before the process exits anyway. */
 const STOP_DEADLINE_MS = 4_000;
-/** How long a stop waits for the Worker's work after its responses (log lines: within 100 ms). */
-const DRAIN_MS = 400;
+/** How long a stop lets requests already under way finish before it flushes and stops the Worker. */
+const DRAIN_MS = 200;
 
 /** Refuses a taken port up front, in words, before anything starts. */
 function assertPortFree(): Promise<void> {
@@ -82,8 +82,13 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
   const { applyMigrations, splitStatements, startLocalRuntime } = await import('./lib/local-runtime.js');
   let runtime: LocalRuntime | undefined;
   onSignals(async () => {
-    // Work the Worker finishes after its responses (log lines are written within 100 ms) completes first.
+    // Work the Worker does after its responses first: requests still running end, then the log lines
+    // waiting for their batch are written (the Worker answers once they are).
     await new Promise((r) => setTimeout(r, DRAIN_MS));
+    if (runtime)
+      await fetch(`${runtime.url}/__pier/flush`, { method: 'POST', signal: AbortSignal.timeout(2_500) }).catch(
+        () => undefined,
+      );
     await runtime?.dispose();
   });
   const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };

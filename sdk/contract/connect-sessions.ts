@@ -18,6 +18,14 @@ const integrationDefaults = z.record(
   }),
 );
 
+export const connectThemeSchema = z.strictObject({
+  primary_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+    .optional(),
+  color_scheme: z.enum(['light', 'dark', 'system']).optional(),
+});
+
 const sessionFields = {
   tags: tagsSchema.optional(),
   /** @deprecated use tags */
@@ -29,6 +37,8 @@ const sessionFields = {
     .record(uniqueKeySchema, z.strictObject({ docs_connect: z.url({ protocol: /^https?$/ }).optional() }))
     .optional(),
   webhook_url_override: z.url({ protocol: /^https?$/ }).optional(),
+  /** Pier's extension: the Connect UI's look for this session (the app's brand colour, light/dark/system). */
+  theme: connectThemeSchema.optional(),
 };
 
 export const createConnectSessionBodySchema = z.object({
@@ -59,6 +69,7 @@ export const connectSessionInfoSchema = z.object({
     tags: z.record(z.string(), z.string()).optional(),
     is_reconnect: z.boolean(),
     expires_at: z.string(),
+    theme: connectThemeSchema.optional(),
     integrations: z.array(
       z.object({
         unique_key: z.string(),

@@ -96,10 +96,20 @@ export class Pier {
    *
    * @example const ui = pier.openConnectUI({ onEvent: console.log }); ui.close();
    */
-  openConnectUI(options: { onEvent?: (event: ConnectUIEvent) => void; baseURL?: string } = {}): ConnectUI {
+  openConnectUI(
+    options: {
+      onEvent?: (event: ConnectUIEvent) => void;
+      baseURL?: string;
+      /** The Connect UI's look: the app's primary colour (`#rrggbb`) and light, dark or the system's. */
+      theme?: { primaryColor?: string; colorScheme?: 'light' | 'dark' | 'system' };
+    } = {},
+  ): ConnectUI {
+    const base = new URL(options.baseURL ?? `${this.#host}/connect/`);
+    if (options.theme?.primaryColor) base.searchParams.set('primary', options.theme.primaryColor);
+    if (options.theme?.colorScheme) base.searchParams.set('scheme', options.theme.colorScheme);
     const ui = new ConnectUI({
       sessionToken: this.#token,
-      baseURL: options.baseURL ?? `${this.#host}/connect/`,
+      baseURL: base.toString(),
       onEvent: options.onEvent,
     });
     ui.open();

@@ -206,7 +206,7 @@ describe('connect end to end', () => {
   it('shows a clear message for an expired or invalid session link', async () => {
     const page = await browser.newPage();
     await page.goto(`${platform.url}/connect/?session_token=pier_connect_session_not-a-real-token`);
-    await page.getByRole('heading', { name: 'Link expired' }).waitFor();
+    await page.getByRole('heading', { name: 'Link not valid' }).waitFor();
     await page.goto(`${platform.url}/connect/`);
     await page.getByRole('heading', { name: 'Link incomplete' }).waitFor();
     await page.close();

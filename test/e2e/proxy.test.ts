@@ -117,9 +117,14 @@ describe('the proxy on the local platform', () => {
     expect(response.data.body.sha256).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
-  /** Sends a body of `size` bytes, declared or chunked, and resolves with Pier's answer (the upload may be cut short). */
+  /**
+   * Sends a body of `size` bytes, declared or chunked, and resolves with Pier's answer (the upload may
+   * be cut short). A declared size is refused from the header alone, so only its first MiB is sent
+   * before the answer is awaited: pushing the rest into a connection already answered only races a reset.
+   */
   function upload(base: string, size: number, declared: boolean): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = request(
         `${base}/proxy/echo/upload`,
         {
@@ -133,24 +138,30 @@ describe('the proxy on the local platform', () => {
           },
         },
         (res) => {
+          answered = true;
           let text = '';
           res.on('data', (c: Buffer) => {
             text += c.toString();
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: text });
+            req.destroy();
+          });
         },
       );
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+        else if (!answered) reject(new Error(`the connection was ${err.code} before Pier answered`));
       });
       const chunk = Buffer.alloc(1024 * 1024, 'x');
+      const limit = declared ? Math.min(size, chunk.length) : size;
       let sent = 0;
       const pump = () => {
-        while (sent < size) {
+        while (sent < limit && !answered) {
           sent += chunk.length;
           if (!req.write(chunk)) return void req.once('drain', pump);
         }
-        req.end();
+        if (sent >= size) req.end();
       };
       pump();
     });

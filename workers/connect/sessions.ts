@@ -228,6 +228,7 @@ export async function describeConnectSession(
       : {}),
     end_user: session.settings.end_user ?? null,
     ...(session.settings.tags ? { tags: session.settings.tags } : {}),
+    ...(session.settings.theme ? { theme: session.settings.theme } : {}),
     is_reconnect: session.row.reconnectConnectionId !== null,
     expires_at: session.row.expiresAt,
     integrations,

@@ -38,7 +38,7 @@ export const LOG_FLUSH_DELAY_MS = 100;
  * (no request owns it, no promise crosses requests): `queued` counts lines added, `taken` lines handed
  * to a write, and `leader` says a request is already waiting to write the next batch.
  */
-const batch = { pending: [] as NewOperation[], queued: 0, taken: 0, leader: false };
+const batch = { pending: [] as NewOperation[], queued: 0, taken: 0, written: 0, leader: false };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -73,6 +73,20 @@ async function writePending(db: Db): Promise<void> {
   const lines = batch.pending.splice(0);
   batch.taken += lines.length;
   if (lines.length > 0) await recordOperation(db, ...lines);
+  batch.written += lines.length;
+}
+
+/**
+ * Writes this isolate's pending lines now and waits (up to `timeoutMs`) until every line queued so far
+ * has been written, by this call or by a write already under way. For a local platform that is about
+ * to stop; in production the runtime lets `waitUntil` work finish by itself.
+ */
+export async function flushOperations(db: Db, timeoutMs = 5_000): Promise<{ queued: number; written: number }> {
+  const target = batch.queued;
+  await writePending(db);
+  const deadline = Date.now() + timeoutMs;
+  while (batch.written < target && Date.now() < deadline) await sleep(10);
+  return { queued: batch.queued, written: batch.written };
 }
 
 export function formatOperation(row: OperationRow): Operation {

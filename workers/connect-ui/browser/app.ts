@@ -56,11 +56,12 @@ function messageScreen(
   title: string,
   text: string,
   action?: { label: string; run: () => void },
-  tone: 'ok' | 'error' | 'plain' = 'plain',
+  tone: 'ok' | 'error' | 'plain' | 'loading' = 'plain',
 ) {
-  const body: Node[] = [
-    el('div', { className: `badge ${tone}`, ariaHidden: 'true' }, tone === 'ok' ? '✓' : tone === 'error' ? '!' : '…'),
-  ];
+  const body: Node[] = [];
+  if (tone === 'loading') body.push(el('div', { className: 'spinner', role: 'progressbar', ariaLabel: title }));
+  else if (tone !== 'plain')
+    body.push(el('div', { className: `badge ${tone}`, ariaHidden: 'true' }, tone === 'ok' ? '✓' : '!'));
   if (text) body.push(el('p', { className: 'lead' }, text));
   if (action) body.push(el('button', { className: 'primary', type: 'button', onclick: action.run }, action.label));
   const card = frame(title, body);
@@ -77,7 +78,7 @@ function describeError(error: unknown): string {
         return 'Your browser blocked the sign-in window. Allow pop-ups for this site and try again.';
       case 'invalid_connect_session':
       case 'missing_connect_session_token':
-        return 'This connection link has expired. Go back to the app and start again.';
+        return 'This connection link has expired or is not valid. Go back to the app and start again.';
       default:
         return error.message;
     }
@@ -143,6 +144,33 @@ function listScreen(): void {
 
 const POPUP_MODES = new Set(['OAUTH2', 'OAUTH1', 'APP']);
 
+/** Checks one field as the user typed it; shows or clears its message. */
+function checkField(field: Field, input: HTMLInputElement | HTMLSelectElement): { value: string; problem: string } {
+  const error = document.getElementById(`${input.id}-error`) as HTMLElement;
+  let value = input.value.trim();
+  if (field.prefix && value.startsWith(field.prefix)) value = value.slice(field.prefix.length);
+  let problem = '';
+  if (!value && !field.optional) problem = `${field.title} is required.`;
+  else if (value && field.pattern && !new RegExp(field.pattern).test(value))
+    problem = `${field.title} doesn’t look right. Check it and try again.`;
+  error.textContent = problem;
+  input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  return { value, problem };
+}
+
+/**
+ * The app's look: the session's `theme` (primary colour, light/dark/system), overridable by the
+ * embedding page through the link (`?primary=%23…&scheme=dark`), which the frontend SDK sets.
+ */
+function applyTheme(theme: { primary_color?: string; color_scheme?: string } | undefined): void {
+  const query = new URLSearchParams(location.search);
+  const primary = query.get('primary') ?? theme?.primary_color;
+  const scheme = query.get('scheme') ?? theme?.color_scheme;
+  if (primary && /^#[0-9a-fA-F]{6}$/.test(primary)) document.documentElement.style.setProperty('--accent', primary);
+  if (scheme === 'light' || scheme === 'dark') document.documentElement.dataset.scheme = scheme;
+}
+applyTheme(undefined);
+
 function formScreen(integration: Integration, canGoBack: boolean): void {
   const form = el('form', { className: 'form', noValidate: true });
   const inputs = new Map<Field, HTMLInputElement | HTMLSelectElement>();
@@ -169,6 +197,10 @@ function formScreen(integration: Integration, canGoBack: boolean): void {
       if (field.prefix) input.placeholder = `${field.prefix}…`;
     }
     if (field.default_value) input.value = field.default_value;
+    // Once a field was flagged, its message follows what the user types (and goes when it is right).
+    input.addEventListener('input', () => {
+      if (input.getAttribute('aria-invalid') === 'true') checkField(field, input);
+    });
     const error = el('p', { className: 'field-error', id: `${id}-error` });
     input.setAttribute('aria-describedby', `${id}-error`);
     inputs.set(field, input);
@@ -198,15 +230,7 @@ function formScreen(integration: Integration, canGoBack: boolean): void {
     const params: Record<string, string> = {};
     let firstBad: HTMLElement | undefined;
     for (const [field, input] of inputs) {
-      const error = document.getElementById(`${input.id}-error`) as HTMLElement;
-      let value = input.value.trim();
-      if (field.prefix && value.startsWith(field.prefix)) value = value.slice(field.prefix.length);
-      let problem = '';
-      if (!value && !field.optional) problem = `${field.title} is required.`;
-      else if (value && field.pattern && !new RegExp(field.pattern).test(value))
-        problem = `${field.title} doesn’t look right. Check it and try again.`;
-      error.textContent = problem;
-      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+      const { value, problem } = checkField(field, input);
       if (problem) firstBad ??= input;
       if (value) (field.in === 'credentials' ? credentials : params)[field.name] = value;
     }
@@ -287,7 +311,7 @@ async function load(): Promise<void> {
     );
     return;
   }
-  render(messageScreen('Loading…', ''));
+  render(messageScreen('Loading…', '', undefined, 'loading'));
   let response: Response;
   try {
     response = await fetch('/connect/session', { headers: { authorization: `Bearer ${token}` } });
@@ -303,10 +327,11 @@ async function load(): Promise<void> {
     return;
   }
   if (response.status === 401) {
+    // An unknown token and an expired one look the same from here: say both.
     render(
       messageScreen(
-        'Link expired',
-        'This connection link has expired. Go back to the app and start again.',
+        'Link not valid',
+        'This connection link has expired or is not valid. Go back to the app and start again.',
         undefined,
         'error',
       ),
@@ -329,6 +354,7 @@ async function load(): Promise<void> {
     return;
   }
   session = ((await response.json()) as { data: ConnectSessionInfo }).data;
+  applyTheme(session.theme);
   listScreen();
 }
 
@@ -337,7 +363,7 @@ document.addEventListener('keydown', (event) => {
 });
 
 if (embedded && !token) {
-  render(messageScreen('Loading…', ''));
+  render(messageScreen('Loading…', '', undefined, 'loading'));
   setTimeout(() => {
     if (!token)
       render(
