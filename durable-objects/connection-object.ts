@@ -39,14 +39,6 @@ import {
   nextRefreshAtMs,
 } from './token-policy.js';
 
-export type {
-  CallPermit,
-  ConnectionRef,
-  CredentialsState,
-  RateLimitObservation,
-  TokenOutcome,
-} from './connection-types.js';
-
 /**
  * One object per connection: the single writer for its credentials. It refreshes tokens (one
  * upstream refresh at a time, however many callers), proactively by alarm before expiry and as a

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { connectionStub } from '../../durable-objects/connection-name.js';
-import type { TokenOutcome } from '../../durable-objects/connection-object.js';
+import type { TokenOutcome } from '../../durable-objects/connection-types.js';
 import type {
   ConnectionFull,
   ConnectionSummary,

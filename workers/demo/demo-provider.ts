@@ -1,3 +1,4 @@
+import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import type { ProviderDefinitionInput } from '../../sdk/contract/provider-definition.js';
 import type { PierConfig } from '../config.js';
 import { openJson, sealJson } from '../crypto/secret-box.js';
@@ -90,14 +91,6 @@ export async function authorizeRedirect(
   return { ok: true, location: back.toString() };
 }
 
-async function s256(verifier: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
 export type TokenAnswer = { status: number; body: Record<string, unknown> };
 
 /** RFC 6749 token endpoint: authorization_code (with PKCE S256 when it was used) and refresh_token. */
@@ -113,7 +106,7 @@ export async function demoToken(config: PierConfig, form: URLSearchParams): Prom
     const grant = await openGrant(config, form.get('code') ?? '', 'code');
     if (!grant || grant.redirectUri !== form.get('redirect_uri'))
       return error('invalid_grant', 'Unknown or expired code');
-    if (grant.challenge && grant.challenge !== (await s256(form.get('code_verifier') ?? '')))
+    if (grant.challenge && grant.challenge !== (await calculatePKCECodeChallenge(form.get('code_verifier') ?? '')))
       return error('invalid_grant', 'PKCE verification failed');
     sub = grant.sub;
   } else if (form.get('grant_type') === 'refresh_token') {

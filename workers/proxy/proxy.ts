@@ -1,5 +1,5 @@
 import { connectionStub } from '../../durable-objects/connection-name.js';
-import type { CallPermit } from '../../durable-objects/connection-object.js';
+import type { CallPermit } from '../../durable-objects/connection-types.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import { PROXY_RESPONSE_HEADERS } from '../../sdk/contract/proxy.js';
 import { accessTokenOf, type ConnectionCredentials } from '../auth/credentials.js';

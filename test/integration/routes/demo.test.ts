@@ -1,4 +1,5 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../workers/app.js';
 import { DEMO_CLIENT } from '../../../workers/demo/demo-provider.js';
@@ -13,14 +14,6 @@ const token = (params: Record<string, string>) =>
     body: new URLSearchParams(params),
   });
 
-async function s256(verifier: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  return btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
 describe('pier-demo, the provider Pier serves in development mode', () => {
   const base = {
     client_id: DEMO_CLIENT.id,
@@ -34,7 +27,7 @@ describe('pier-demo, the provider Pier serves in development mode', () => {
     const approved = await authorize({
       ...base,
       approve: '1',
-      code_challenge: await s256(verifier),
+      code_challenge: await calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
     });
     expect(approved.status).toBe(302);
