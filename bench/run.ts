@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark against the real local platform and prints results with
  * ratios to a baseline measured in the same run (machines here are noisy; compare ratios, not ms).
  */
+import { profileProxy } from './profile-proxy.js';
 import { benchProxy } from './proxy.js';
 import { benchTokenRefresh } from './token-refresh.js';
 
@@ -9,9 +10,11 @@ const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]>> = {
   'token-refresh': () => benchTokenRefresh(),
   proxy: () => benchProxy(),
+  // Not part of `npm run bench`: a diagnosis, run on its own.
+  'profile-proxy': () => profileProxy(),
 };
 
 for (const [name, run] of Object.entries(suites)) {
-  if (only && only !== name) continue;
+  if (only ? only !== name : name === 'profile-proxy') continue;
   console.log((await run()).join('\n'));
 }

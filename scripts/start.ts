@@ -99,6 +99,8 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     stateDir,
     // Per state directory, so two platforms started side by side never share a bundle being written.
     buildDir: join(stateDir, 'pier-build'),
+    // For profiling (bench/profile-proxy.ts): workerd's DevTools protocol on this port.
+    ...(process.env.PIER_INSPECTOR_PORT ? { inspectorPort: Number(process.env.PIER_INSPECTOR_PORT) } : {}),
   });
   // Miniflare's own exit hook would end workerd at the signal, before that work is done: ours decides.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)

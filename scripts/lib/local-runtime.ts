@@ -129,6 +129,8 @@ export async function startLocalRuntime(options: {
   port: number;
   stateDir: string;
   buildDir: string;
+  /** workerd's inspector (DevTools protocol) on this port, for profiling; off by default. */
+  inspectorPort?: number;
 }): Promise<LocalRuntime> {
   const config = readWorkerConfig(options.root, options.environment);
   const scriptPath = await bundleWorker(config, options.buildDir);
@@ -141,6 +143,7 @@ export async function startLocalRuntime(options: {
     host: '127.0.0.1',
     port: options.port,
     defaultPersistRoot: join(options.stateDir, 'v3'),
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
   } as ConstructorParameters<typeof Miniflare>[0]);
   let url: URL;
   try {

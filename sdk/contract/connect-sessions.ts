@@ -77,6 +77,8 @@ export const connectSessionInfoSchema = z.object({
         provider: z.string(),
         auth_mode: z.string(),
         docs_connect: z.string().optional(),
+        /** The provider's mark (simple-icons, CC0): an SVG path on a 24×24 view box and the brand colour. */
+        logo: z.object({ path: z.string(), hex: z.string() }).optional(),
         fields: z.array(
           z.object({
             name: z.string(),
@@ -86,6 +88,8 @@ export const connectSessionInfoSchema = z.object({
             pattern: z.string().optional(),
             prefix: z.string().optional(),
             suffix: z.string().optional(),
+            /** A sample value, shown as the field's placeholder. */
+            example: z.string().optional(),
             optional: z.boolean(),
             secret: z.boolean(),
             enum: z.array(z.string()).optional(),

@@ -54,6 +54,7 @@ describe.skipIf(!hasChromium())('Connect UI screens: layout invariants and scree
     });
     await api('POST', '/integrations', { unique_key: 'keyed', provider: 'ui-keyed' });
     await api('POST', '/integrations', { unique_key: 'open', provider: 'ui-open' });
+    await api('POST', '/integrations', { unique_key: 'github', provider: 'github' });
     await api('POST', '/integrations', {
       unique_key: 'demo',
       provider: 'pier-demo',
@@ -84,9 +85,18 @@ describe.skipIf(!hasChromium())('Connect UI screens: layout invariants and scree
       widths[screen] = m.cardWidth;
     };
 
-    await page.goto(await link({ allowed_integrations: ['keyed', 'open', 'demo'] }));
+    await page.goto(await link({ allowed_integrations: ['keyed', 'open', 'demo', 'github'] }));
     await page.getByRole('searchbox').waitFor();
     await shoot('list');
+    // Catalog providers show their mark (simple-icons); custom ones their initial.
+    const github = page.getByRole('button', { name: /GitHub/ });
+    expect(await github.locator('.logo svg path').getAttribute('fill')).toBe('#181717');
+    expect(
+      await page
+        .getByRole('button', { name: /Keyed Service/ })
+        .locator('.logo')
+        .textContent(),
+    ).toBe('K');
 
     // Focus is visible on what the keyboard reaches.
     await page.keyboard.press('Tab');

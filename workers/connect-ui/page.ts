@@ -33,6 +33,7 @@ body{font:15px/1.5 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,sans-
 .row{width:100%;display:flex;align-items:center;gap:12px;padding:10px 12px;border:1px solid var(--line);border-radius:10px;background:var(--field);color:var(--ink);font:inherit;cursor:pointer;text-align:left}
 .row:hover,.row:focus-visible{border-color:var(--accent);background:var(--row-hover)}
 .logo{width:32px;height:32px;border-radius:8px;background:var(--logo);color:var(--logo-ink);display:grid;place-items:center;font-weight:600;flex:none}
+.logo.mark{background:#fff;border:1px solid var(--line)}.intro{display:flex;align-items:center;gap:12px}
 .name{flex:1;font-weight:500}.chev{color:var(--muted);font-size:20px}.empty{color:var(--muted);padding:8px}
 .form{display:flex;flex-direction:column;gap:14px}.field{display:flex;flex-direction:column;gap:4px}
 label{font-weight:500}.opt{color:var(--muted);font-weight:400}.hint{color:var(--muted);margin:0;font-size:13px}

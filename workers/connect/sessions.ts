@@ -8,6 +8,7 @@ import type {
 } from '../../sdk/contract/connect-sessions.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import type { PierConfig } from '../config.js';
+import { PROVIDER_LOGOS } from '../connect-ui/generated/logos.js';
 import { findConnectionRow } from '../connections/store.js';
 import { hashSecretKey } from '../crypto/api-keys.js';
 import { toBase64Url } from '../crypto/encoding.js';
@@ -170,6 +171,7 @@ export function formFields(provider: ProviderDefinition): Field[] {
       ...(f.pattern ? { pattern: f.pattern } : {}),
       ...(f.prefix ? { prefix: f.prefix } : {}),
       ...(f.suffix ? { suffix: f.suffix } : {}),
+      ...(f.example ? { example: f.example } : {}),
       optional: f.optional,
       secret: f.secret,
       ...(f.enum ? { enum: f.enum } : {}),
@@ -208,13 +210,22 @@ export async function describeConnectSession(
   for (const row of rows) {
     const provider = await findProvider(db, session.environment.id, row.provider);
     if (!provider) continue;
-    const docs = session.settings.overrides?.[row.uniqueKey]?.docs_connect ?? provider.definition.docsConnect;
+    const definition = provider.definition;
+    // Where to find what the form asks for: the app's override, the catalog's page for connecting, and
+    // for typed credentials (API keys, passwords) the provider's own documentation.
+    const typed = definition.auth.mode === 'API_KEY' || definition.auth.mode === 'BASIC';
+    const docs =
+      session.settings.overrides?.[row.uniqueKey]?.docs_connect ??
+      definition.docsConnect ??
+      (typed ? definition.docs : undefined);
     integrations.push({
       unique_key: row.uniqueKey,
       display_name: row.displayName,
       provider: row.provider,
       auth_mode: provider.definition.auth.mode,
       ...(docs ? { docs_connect: docs } : {}),
+      // Built-in providers only: a custom provider of the same name is not that brand.
+      ...(provider.custom || !PROVIDER_LOGOS[row.provider] ? {} : { logo: PROVIDER_LOGOS[row.provider] }),
       fields: formFields(provider.definition),
     });
   }

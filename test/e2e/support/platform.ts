@@ -72,14 +72,20 @@ export async function listenOnLoopback(server: Server): Promise<{ url: string; c
  * `npmArgs` (e.g. `['run', 'dev']`) starts it another way.
  */
 export async function startPlatform(
-  options: { stateDir?: string; secretKey?: string; timeoutMs?: number; port?: number } = {},
+  options: {
+    stateDir?: string;
+    secretKey?: string;
+    timeoutMs?: number;
+    port?: number;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<RunningPlatform> {
   const port = options.port ?? (await freePort());
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pier-e2e-')));
   const secretKey = options.secretKey ?? `e2e_${crypto.randomUUID().replace(/-/g, '')}`;
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), PIER_SECRET_KEY: secretKey, PIER_STATE_DIR: stateDir },
+    env: { ...process.env, ...options.env, PORT: String(port), PIER_SECRET_KEY: secretKey, PIER_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -369,6 +369,31 @@ describe('connect sessions and auth flows', () => {
     expect(new URL(allowed.headers.get('location') ?? '').searchParams.get('client_id')).toBe('their-id');
   });
 
+  it('tells the Connect UI where to find typed credentials, sample values, and the catalog provider’s mark', async () => {
+    await api(key, 'POST', '/providers', {
+      name: 'docsy',
+      display_name: 'Docsy',
+      auth_mode: 'API_KEY',
+      docs: 'https://docs.example.com/api-keys',
+      credentials: { apiKey: { type: 'string', title: 'API key', secret: true, example: 'dk_live_…' } },
+      proxy: { base_url: 'https://api.docsy.example' },
+    });
+    await api(key, 'POST', '/integrations', { unique_key: 'docsy', provider: 'docsy' });
+    await api(key, 'POST', '/integrations', { unique_key: 'gh', provider: 'github' });
+    const token = await session({ allowed_integrations: ['docsy', 'gh'] });
+    const info = (await api(token, 'GET', '/connect/session')).json.data;
+    const docsy = info.integrations.find((i: { unique_key: string }) => i.unique_key === 'docsy');
+    expect(docsy).toMatchObject({
+      docs_connect: 'https://docs.example.com/api-keys',
+      fields: [expect.objectContaining({ name: 'apiKey', example: 'dk_live_…' })],
+    });
+    expect(docsy.logo).toBeUndefined();
+    const gh = info.integrations.find((i: { unique_key: string }) => i.unique_key === 'gh');
+    expect(gh.logo).toMatchObject({ hex: '181717', path: expect.stringMatching(/^M/) });
+    // OAuth providers send the user to the provider itself: their general docs are not "where to find this".
+    expect(gh.docs_connect).toBeUndefined();
+  });
+
   it('frames the Connect UI by CSP alone, and never the popup result page', async () => {
     const ui = await SELF.fetch(`${BASE}/connect/?session_token=x`);
     expect(ui.headers.get('content-security-policy')).toContain('frame-ancestors *');

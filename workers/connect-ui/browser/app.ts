@@ -121,7 +121,7 @@ function listScreen(): void {
           el(
             'button',
             { type: 'button', className: 'row', onclick: () => formScreen(i, true) },
-            el('span', { className: 'logo', ariaHidden: 'true' }, i.display_name.slice(0, 1).toUpperCase()),
+            logo(i),
             el('span', { className: 'name' }, i.display_name),
             el('span', { className: 'chev', ariaHidden: 'true' }, '›'),
           ),
@@ -143,6 +143,26 @@ function listScreen(): void {
 }
 
 const POPUP_MODES = new Set(['OAUTH2', 'OAUTH1', 'APP']);
+
+/** The provider's mark in its brand colour, or its initial when the catalog has none. */
+function logo(integration: Integration): HTMLElement {
+  const box = el('span', { className: 'logo', ariaHidden: 'true' });
+  if (!integration.logo || !/^[0-9A-Fa-f]{6}$/.test(integration.logo.hex)) {
+    box.append(integration.display_name.slice(0, 1).toUpperCase());
+    return box;
+  }
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', integration.logo.path);
+  path.setAttribute('fill', `#${integration.logo.hex}`);
+  svg.append(path);
+  box.classList.add('mark');
+  box.append(svg);
+  return box;
+}
 
 /** Checks one field as the user typed it; shows or clears its message. */
 function checkField(field: Field, input: HTMLInputElement | HTMLSelectElement): { value: string; problem: string } {
@@ -194,7 +214,8 @@ function formScreen(integration: Integration, canGoBack: boolean): void {
         autocomplete: 'off',
         spellcheck: false,
       });
-      if (field.prefix) input.placeholder = `${field.prefix}…`;
+      if (field.example) input.placeholder = field.example;
+      else if (field.prefix) input.placeholder = `${field.prefix}…`;
     }
     if (field.default_value) input.value = field.default_value;
     // Once a field was flagged, its message follows what the user types (and goes when it is right).
@@ -293,7 +314,7 @@ function formScreen(integration: Integration, canGoBack: boolean): void {
   render(
     frame(
       `Connect ${integration.display_name}`,
-      [el('p', { className: 'lead' }, intro), form],
+      [el('div', { className: 'intro' }, logo(integration), el('p', { className: 'lead' }, intro)), form],
       canGoBack ? { back: listScreen } : {},
     ),
   );

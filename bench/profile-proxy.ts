@@ -1,0 +1,150 @@
+/**
+ * `npm run bench -- profile-proxy`: where Pier's Worker spends its CPU while `/proxy` is under load.
+ * Starts the platform with workerd's inspector, takes a CPU profile (DevTools protocol) during a
+ * closed loop of proxied GETs at 10 clients, and prints self time per function and per kind of work.
+ */
+import { createServer } from 'node:http';
+import WebSocket from 'ws';
+import { freePort, listenOnLoopback, startPlatform } from '../test/e2e/support/platform.js';
+import { httpGet, loadAgent } from './stats.js';
+
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+/** One DevTools-protocol session: numbered commands, answered by id. */
+async function devtools(url: string) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send: <T>(method: string, params: object = {}) =>
+      new Promise<T>((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve as (result: unknown) => void);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
+}
+
+/** Groups a frame into the work it stands for, by the function and module it is in. */
+function kindOf(frame: ProfileNode['callFrame']): string {
+  const name = frame.functionName;
+  if (name === '(idle)' || name === '(program)' || name === '(garbage collector)') return name;
+  const where = `${name} ${frame.url}`;
+  if (/hono|dispatch|compose|router|match/i.test(where) && /node_modules\/hono|hono/.test(where))
+    return 'routing (hono)';
+  if (/drizzle/i.test(where)) return 'D1 queries (drizzle)';
+  if (/zod/i.test(where)) return 'validation (zod)';
+  if (/redact|SECRET_NAME|JWT_LIKE/.test(where)) return 'log redaction';
+  return 'other';
+}
+
+export async function profileProxy(): Promise<string[]> {
+  const body = JSON.stringify({ id: 'item-1', name: 'A small JSON answer' });
+  const upstream = await listenOnLoopback(
+    createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    }),
+  );
+  const inspectorPort = await freePort();
+  const platform = await startPlatform({ env: { PIER_INSPECTOR_PORT: String(inspectorPort) } });
+  const lines: string[] = [];
+  try {
+    const call = (method: string, path: string, payload: unknown) =>
+      fetch(`${platform.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+    await call('POST', '/providers', {
+      name: 'bench-api',
+      displayName: 'Bench API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: upstream.url, headers: { authorization: 'Bearer ${apiKey}' } },
+    });
+    await call('POST', '/integrations', { unique_key: 'bench', provider: 'bench-api' });
+    await call('POST', '/connections', {
+      provider_config_key: 'bench',
+      connection_id: 'bench-1',
+      credentials: { type: 'API_KEY', apiKey: 'sk-bench' },
+    });
+    const agent = loadAgent(16);
+    const headers = {
+      authorization: `Bearer ${platform.secretKey}`,
+      'connection-id': 'bench-1',
+      'provider-config-key': 'bench',
+    };
+    const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, headers);
+    const loop = async (total: number) => {
+      let issued = 0;
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (issued++ < total) await proxied();
+        }),
+      );
+    };
+    await loop(500); // warm up
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
+      id: string;
+      webSocketDebuggerUrl?: string;
+    }[];
+    const target = targets.find((t) => t.id.includes('pier-local')) ?? targets[0];
+    if (!target?.webSocketDebuggerUrl) throw new Error(`no inspector target: ${JSON.stringify(targets)}`);
+    const session = await devtools(target.webSocketDebuggerUrl);
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    await session.send('Profiler.start');
+    const started = performance.now();
+    await loop(3000);
+    const seconds = (performance.now() - started) / 1000;
+    const { profile } = await session.send<{ profile: Profile }>('Profiler.stop');
+    session.close();
+    agent.destroy();
+
+    const self = new Map<number, number>();
+    profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    const byFunction = new Map<string, number>();
+    const byKind = new Map<string, number>();
+    let total = 0;
+    for (const node of profile.nodes) {
+      const us = self.get(node.id) ?? 0;
+      total += us;
+      const frame = node.callFrame;
+      const key = `${frame.functionName || '(anonymous)'}  ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+      byKind.set(kindOf(frame), (byKind.get(kindOf(frame)) ?? 0) + us);
+    }
+    const busy = total - (byKind.get('(idle)') ?? 0);
+    const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)} %`;
+    lines.push(
+      `CPU profile of the Worker: 3000 proxied GETs at 10 clients in ${seconds.toFixed(1)} s (${(3000 / seconds).toFixed(0)} req/s)`,
+    );
+    lines.push(`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled; share of busy time:`);
+    for (const [kind, us] of [...byKind].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]))
+      lines.push(`  ${pct(us)}  ${kind}`);
+    lines.push('top functions by self time:');
+    for (const [key, us] of [...byFunction]
+      .filter(([k]) => !k.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30))
+      lines.push(`  ${pct(us)}  ${key}`);
+  } finally {
+    await platform.stop();
+    await upstream.close();
+  }
+  return lines;
+}
