@@ -39,17 +39,36 @@ async function devtools(url: string) {
   };
 }
 
-/** Groups a frame into the work it stands for, by the function and module it is in. */
+/** Function names by the kind of work they stand for (the bundle keeps names; runtime built-ins have no file). */
+const KINDS: [string, RegExp][] = [
+  [
+    'Durable Object: rate-limit turn + credentials (SQL, decrypt)',
+    /^(exec|toArray|one|readCredentials|readRateLimit|writeRateLimit|readMeta|getToken|beginCall|admit|decideRefresh|decrypt|importKey|openJson|fromBase64Url|needsReseal|idFromName|get|connectionStub|connectionObjectName)$/,
+  ],
+  [
+    'secret-key check (SHA-256, cached lookup)',
+    /^(hashSecretKey|digest|toHex|parseScopes|secretKeyMiddleware|findKeyWithEnvironment|touchKey)$/,
+  ],
+  ['upstream fetch (runtime)', /^(fetch|fetchWithTimeout|sendWithRedirects|Response|Request|AbortController|abort)$/],
+  [
+    'proxy: options, target, request and response',
+    /^(handleProxy|readProxyOptions|resolveTarget|forward|authorize|authorizeRequest|templateVars|interpolate|interpolateAll|resolveProviderUrl|checkOutboundUrl|joinUrl|respond|readProxyBody|retryBudget|secretValues|redactPathAndQuery|scrub|URL|parse|stringify|JSON)$/,
+  ],
+  [
+    'log batching (queueOperation, one D1 batch per 100 ms)',
+    /^(queueOperation|settle|writePending|recordOperation|insertOperations|clipLine|clip|setTimeout|clearTimeout|sleep)$/,
+  ],
+  [
+    'routing and middleware (hono, request id, headers)',
+    /^(search|dispatch|compose|match|secureHeaders|requestId|randomUUID|platform|setHeaders|header|json|newResponse)$/,
+  ],
+  ['D1 query builder (drizzle)', /^(is|drizzle|extractTablesRelationalConfig|buildQuery|mapResultRow)$/],
+];
+
 function kindOf(frame: ProfileNode['callFrame']): string {
   const name = frame.functionName;
   if (name === '(idle)' || name === '(program)' || name === '(garbage collector)') return name;
-  const where = `${name} ${frame.url}`;
-  if (/hono|dispatch|compose|router|match/i.test(where) && /node_modules\/hono|hono/.test(where))
-    return 'routing (hono)';
-  if (/drizzle/i.test(where)) return 'D1 queries (drizzle)';
-  if (/zod/i.test(where)) return 'validation (zod)';
-  if (/redact|SECRET_NAME|JWT_LIKE/.test(where)) return 'log redaction';
-  return 'other';
+  return KINDS.find(([, names]) => names.test(name))?.[0] ?? 'other (anonymous closures, runtime internals)';
 }
 
 export async function profileProxy(): Promise<string[]> {

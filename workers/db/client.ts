@@ -3,9 +3,17 @@ import * as schema from './schema.js';
 
 export type Db = DrizzleD1Database<typeof schema>;
 
+/** One query builder per D1 binding: building one digests the whole schema, too costly per request. */
+const builders = new WeakMap<D1Database, Db>();
+
 /** The one place a D1 binding becomes a query builder. */
 export function openDb(d1: D1Database): Db {
-  return drizzle(d1, { schema });
+  let db = builders.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    builders.set(d1, db);
+  }
+  return db;
 }
 
 /** D1 reports constraint violations only in the message text. */

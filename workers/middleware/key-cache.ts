@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '../../sdk/contract/environments.js';
 import { RecentMap } from '../cache/recent-map.js';
 import type { ApiKeyRow, EnvironmentRow } from '../db/schema.js';
 
@@ -6,7 +7,7 @@ import type { ApiKeyRow, EnvironmentRow } from '../db/schema.js';
  * would otherwise pay a database round trip before it starts). Entries live 5 s; any change to keys
  * or environments made through this isolate clears them all.
  */
-export type KeyLookup = { key: ApiKeyRow; environment: EnvironmentRow };
+export type KeyLookup = { key: ApiKeyRow; environment: EnvironmentRow; scopes?: ApiKeyScope[] };
 
 export const recentKeys = new RecentMap<KeyLookup>(5000, 1000);
 

@@ -46,12 +46,14 @@ function secretKeyMiddleware(options: { cached: boolean }) {
     const hash = await hashSecretKey(match[1]);
     let found = options.cached ? recentKeys.get(hash) : undefined;
     if (!found) {
-      found = await findKeyWithEnvironment(db, hash);
+      const row = await findKeyWithEnvironment(db, hash);
+      // Scopes parsed once per lookup, not on every request that reuses it.
+      found = row ? { ...row, scopes: parseScopes(row.key.scopes) } : undefined;
       if (found && options.cached) recentKeys.set(hash, found);
     }
     if (!found) throw new ApiError('unauthorized', 401, 'The secret key is not valid', undefined, challenge);
     c.set('environment', found.environment);
-    c.set('apiKey', { id: found.key.id, scopes: parseScopes(found.key.scopes) });
+    c.set('apiKey', { id: found.key.id, scopes: found.scopes ?? parseScopes(found.key.scopes) });
     const lastUsed = found.key.lastUsedAt ? Date.parse(found.key.lastUsedAt) : 0;
     // Recorded at most hourly and off the response path, so reads stay reads.
     if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS)

@@ -152,14 +152,17 @@ export function readProxyOptions(headers: Headers): ProxyOptions {
     issues,
   );
 
+  // One pass over the headers (this runs on every proxied call). Prefixed headers win over plain ones.
   const forwardedHeaders: Record<string, string> = {};
+  const prefixed: [string, string][] = [];
   for (const [name, value] of headers) {
     if (FORWARDED_AS_IS.has(name)) forwardedHeaders[name] = value;
+    else if (name.charCodeAt(0) === 110 /* n */ || name.charCodeAt(0) === 112 /* p */) {
+      const prefix = PASS_THROUGH_PREFIXES.find((p) => name.startsWith(p));
+      if (prefix) prefixed.push([name.slice(prefix.length), value]);
+    }
   }
-  for (const [name, value] of headers) {
-    const prefix = PASS_THROUGH_PREFIXES.find((p) => name.startsWith(p));
-    if (!prefix) continue;
-    const upstreamName = name.slice(prefix.length);
+  for (const [upstreamName, value] of prefixed) {
     // Framing, and headers the platform sets about the caller, cannot be forged through the prefix.
     if (!upstreamName || HOP_BY_HOP.has(upstreamName) || /^(cf-|x-forwarded-|forwarded$|x-real-ip$)/.test(upstreamName))
       continue;
