@@ -3,9 +3,9 @@
  * Starts the platform with workerd's inspector, takes a CPU profile (DevTools protocol) during a
  * closed loop of proxied GETs at 10 clients, and prints self time per function and per kind of work.
  */
-import { createServer } from 'node:http';
 import WebSocket from 'ws';
-import { freePort, listenOnLoopback, startPlatform } from '../test/e2e/support/platform.js';
+import { freePort, startPlatform } from '../test/e2e/support/platform.js';
+import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
 import { httpGet, loadAgent } from './stats.js';
 
 type ProfileNode = {
@@ -72,41 +72,13 @@ function kindOf(frame: ProfileNode['callFrame']): string {
 }
 
 export async function profileProxy(): Promise<string[]> {
-  const body = JSON.stringify({ id: 'item-1', name: 'A small JSON answer' });
-  const upstream = await listenOnLoopback(
-    createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
-      res.end(body);
-    }),
-  );
+  const upstream = await startBenchUpstream();
   const inspectorPort = await freePort();
   const platform = await startPlatform({ env: { PIER_INSPECTOR_PORT: String(inspectorPort) } });
   const lines: string[] = [];
   try {
-    const call = (method: string, path: string, payload: unknown) =>
-      fetch(`${platform.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      });
-    await call('POST', '/providers', {
-      name: 'bench-api',
-      displayName: 'Bench API',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: upstream.url, headers: { authorization: 'Bearer ${apiKey}' } },
-    });
-    await call('POST', '/integrations', { unique_key: 'bench', provider: 'bench-api' });
-    await call('POST', '/connections', {
-      provider_config_key: 'bench',
-      connection_id: 'bench-1',
-      credentials: { type: 'API_KEY', apiKey: 'sk-bench' },
-    });
+    const headers = await connectBenchTarget(platform, upstream.url);
     const agent = loadAgent(16);
-    const headers = {
-      authorization: `Bearer ${platform.secretKey}`,
-      'connection-id': 'bench-1',
-      'provider-config-key': 'bench',
-    };
     const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, headers);
     const loop = async (total: number) => {
       let issued = 0;

@@ -5,9 +5,9 @@
  * (workerd through Miniflare) — the floor any proxy on that runtime can reach; through Pier's
  * `/proxy`; and Pier's `GET /health` (the platform's own floor: routing and middleware).
  */
-import { createServer } from 'node:http';
 import { Miniflare } from 'miniflare';
-import { listenOnLoopback, startPlatform } from '../test/e2e/support/platform.js';
+import { startPlatform } from '../test/e2e/support/platform.js';
+import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
 import { httpGet, loadAgent, ms, summarize } from './stats.js';
 
 type Series = { rps: number; p50: number; p99: number };
@@ -36,13 +36,7 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
   const requests = options.requests ?? 2000;
   // 1 client shows the per-call cost without queueing; 10 and 50 are the targets' levels.
   const levels = options.levels ?? [1, 10, 50];
-  const body = JSON.stringify({ id: 'item-1', name: 'A small JSON answer', tags: ['a', 'b'] });
-  const upstream = await listenOnLoopback(
-    createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
-      res.end(body);
-    }),
-  );
+  const upstream = await startBenchUpstream();
   const platform = await startPlatform();
   // Bare Workers on the same runtime: what a request, and a request that makes one fetch, cost there.
   const bare = (script: string) =>
@@ -62,33 +56,8 @@ export async function benchProxy(options: { requests?: number; levels?: number[]
   const oneFetchUrl = (await oneFetch.ready).toString().replace(/\/$/, '');
   const lines: string[] = [];
   try {
-    const call = async (method: string, path: string, payload: unknown) => {
-      const response = await fetch(`${platform.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    };
-    await call('POST', '/providers', {
-      name: 'bench-api',
-      displayName: 'Bench API',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: upstream.url, headers: { authorization: 'Bearer ${apiKey}' } },
-    });
-    await call('POST', '/integrations', { unique_key: 'bench', provider: 'bench-api' });
-    await call('POST', '/connections', {
-      provider_config_key: 'bench',
-      connection_id: 'bench-1',
-      credentials: { type: 'API_KEY', apiKey: 'sk-bench' },
-    });
-
+    const proxyHeaders = await connectBenchTarget(platform, upstream.url);
     const agent = loadAgent(64);
-    const proxyHeaders = {
-      authorization: `Bearer ${platform.secretKey}`,
-      'connection-id': 'bench-1',
-      'provider-config-key': 'bench',
-    };
     const direct = () => httpGet(agent, `${upstream.url}/items/1`, {});
     const doNothing = () => httpGet(agent, `${nothingUrl}/`, {});
     const fetchOnce = () => httpGet(agent, `${oneFetchUrl}/items/1`, {});
