@@ -64,9 +64,13 @@ async function settle(db: Db, mine: number): Promise<void> {
     batch.leader = false;
     return writePending(db);
   }
-  // A leader will take this line; wait until it has (a few rounds at most), else write it here.
+  // A leader will take this line; wait until it has (a few rounds at most), else write it here and
+  // let the next line elect a new leader (the old one may be gone with its request).
   for (let round = 0; round < 3 && batch.taken < mine; round++) await sleep(LOG_FLUSH_DELAY_MS);
-  if (batch.taken < mine) await writePending(db);
+  if (batch.taken < mine) {
+    batch.leader = false;
+    await writePending(db);
+  }
 }
 
 async function writePending(db: Db): Promise<void> {

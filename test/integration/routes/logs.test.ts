@@ -200,6 +200,22 @@ describe('backend SDK proxy and pagination, and the operations log', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('writes the lines of concurrent calls in batches: each call once, none lost, none twice', async () => {
+    const marker = crypto.randomUUID();
+    const calls = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => pier.get({ ...conn, endpoint: `/echo/batch-${marker}-${i}` })),
+    );
+    expect(calls.every((c) => c.status === 200)).toBe(true);
+    const mine = (l: { path: string | null }) => Boolean(l.path?.startsWith(`/echo/batch-${marker}-`));
+    const logs = await eventually(
+      () => pier.listLogs({ connection_id: 'c1', limit: 500 }),
+      (l) => l.data.filter(mine).length >= 40,
+    );
+    const paths = logs.data.filter(mine).map((l) => l.path);
+    expect(paths).toHaveLength(40);
+    expect(new Set(paths).size).toBe(40);
+  });
+
   it('the scheduled clean-up removes entries past the retention period and keeps the rest', async () => {
     const old = new Date(Date.now() - 16 * 86_400_000).toISOString();
     await env.DB.prepare(
