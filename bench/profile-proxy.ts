@@ -107,7 +107,8 @@ export async function profileProxy(): Promise<string[]> {
     agent.destroy();
 
     const self = new Map<number, number>();
-    profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    for (const [i, node] of profile.samples.entries())
+      self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
     const byFunction = new Map<string, number>();
     const byKind = new Map<string, number>();
     let total = 0;
