@@ -23,8 +23,8 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
 }
 const stateDir = resolve(root, process.env.PIER_STATE_DIR ?? '.wrangler/state');
 const baseUrl = `http://127.0.0.1:${port}`;
-/** How long a stop may take before the process exits anyway. */
-const STOP_DEADLINE_MS = 4_000;
+/** How long a stop may take before the process exits anyway (the promise to callers: under 5 s). */
+const STOP_DEADLINE_MS = 4_700;
 /** How long a stop lets requests already under way finish before it flushes and stops the Worker. */
 const DRAIN_MS = 200;
 
@@ -63,8 +63,8 @@ function printBanner(secretKey: string): void {
 
 let stopping = false;
 
-/** Stops on SIGINT/SIGTERM: `stop()` gets a few seconds, then the process exits regardless. */
-function onSignals(stop: () => Promise<void>): void {
+/** Stops on SIGINT/SIGTERM: `stop()` gets a few seconds, then the process exits regardless. Returns the handler. */
+function onSignals(stop: () => Promise<void>): () => void {
   const handle = () => {
     if (stopping) return;
     stopping = true;
@@ -75,23 +75,26 @@ function onSignals(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+  return handle;
 }
 
 async function startOnMiniflare(secretKey: string, encryptionKeys: string): Promise<void> {
   // Loaded here only: miniflare and wrangler's API install exit hooks of their own on import.
   const { applyMigrations, splitStatements, startLocalRuntime } = await import('./lib/local-runtime.js');
   let runtime: LocalRuntime | undefined;
-  onSignals(async () => {
+  const handle = onSignals(async () => {
+    console.log('  Stopping: finishing work in progress…');
     // Work the Worker does after its responses first: requests still running end, then the log lines
     // waiting for their batch are written (the Worker answers once they are).
     await new Promise((r) => setTimeout(r, DRAIN_MS));
-    if (runtime)
-      await fetch(`${runtime.url}/__pier/flush`, { method: 'POST', signal: AbortSignal.timeout(2_500) }).catch(
-        () => undefined,
-      );
+    if (runtime) {
+      const flushed = await fetch(`${runtime.url}/__pier/flush`, { method: 'POST', signal: AbortSignal.timeout(3_800) })
+        .then((r) => r.json() as Promise<{ queued: number; written: number }>)
+        .catch((err: Error) => ({ error: err.name }));
+      console.log(`  Stopped (log lines: ${JSON.stringify(flushed)})`);
+    }
     await runtime?.dispose();
   });
-  const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   runtime = await startLocalRuntime({
     root,
     environment: 'local',
@@ -102,10 +105,10 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     // For profiling (bench/profile-proxy.ts): workerd's DevTools protocol on this port.
     ...(process.env.PIER_INSPECTOR_PORT ? { inspectorPort: Number(process.env.PIER_INSPECTOR_PORT) } : {}),
   });
-  // Miniflare's own exit hook would end workerd at the signal, before that work is done: ours decides.
+  // Miniflare's exit hook and the signal-exit handlers that wrangler and miniflare install on import would
+  // end workerd (or re-raise the signal) before that work is done: our handler alone decides.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    for (const listener of process.listeners(signal))
-      if (!ours[signal].includes(listener)) process.removeListener(signal, listener);
+    for (const listener of process.listeners(signal)) if (listener !== handle) process.removeListener(signal, listener);
   await applyMigrations(runtime.db, join(root, 'd1-migrations'));
   await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys, demoOrigin: baseUrl }, splitStatements);
   printBanner(secretKey);

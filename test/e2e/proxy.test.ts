@@ -262,12 +262,13 @@ describe('the proxy on the local platform', () => {
     expect(calls.every((c) => c.status === 200)).toBe(true);
     // Stopped right after the responses, before the lines' batch is due: the stop waits for it.
     const { stateDir, secretKey } = platform;
+    const stopped = platform;
     await platform.stop({ only: 'npm' });
     platform = await startPlatform({ stateDir, secretKey });
     pier = new Pier({ secretKey: platform.secretKey, host: platform.url });
     const logs = await pier.listLogs({ connection_id: 'big', limit: 500 });
     const written = logs.data.filter((l) => l.path?.startsWith(`/echo/batch-${marker}-`));
-    expect(written).toHaveLength(30);
+    expect(written, `the stopped platform said:\n${stopped.output().slice(-3000)}`).toHaveLength(30);
   });
 
   it('answers a forbidden Base-Url-Override with 403 in the documented shape', async () => {

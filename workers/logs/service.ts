@@ -73,11 +73,19 @@ async function settle(db: Db, mine: number): Promise<void> {
   }
 }
 
+/** Writes what is pending; a failed write puts its lines back (first in line) for the next writer. */
 async function writePending(db: Db): Promise<void> {
   const lines = batch.pending.splice(0);
+  if (lines.length === 0) return;
   batch.taken += lines.length;
-  if (lines.length > 0) await recordOperation(db, ...lines);
-  batch.written += lines.length;
+  try {
+    await insertOperations(db, lines);
+    batch.written += lines.length;
+  } catch (err) {
+    console.error('operations log write failed; the lines wait for the next batch', (err as Error).name);
+    batch.pending.unshift(...lines);
+    batch.taken -= lines.length;
+  }
 }
 
 /**
@@ -85,11 +93,14 @@ async function writePending(db: Db): Promise<void> {
  * has been written, by this call or by a write already under way. For a local platform that is about
  * to stop; in production the runtime lets `waitUntil` work finish by itself.
  */
-export async function flushOperations(db: Db, timeoutMs = 5_000): Promise<{ queued: number; written: number }> {
+export async function flushOperations(db: Db, timeoutMs = 4_000): Promise<{ queued: number; written: number }> {
   const target = batch.queued;
-  await writePending(db);
   const deadline = Date.now() + timeoutMs;
-  while (batch.written < target && Date.now() < deadline) await sleep(10);
+  while (batch.written < target && Date.now() < deadline) {
+    // Write what waits (again, if a write failed); otherwise a write under way is still finishing.
+    if (batch.pending.length > 0) await writePending(db);
+    else await sleep(10);
+  }
   return { queued: batch.queued, written: batch.written };
 }
 
