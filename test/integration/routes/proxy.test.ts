@@ -254,7 +254,12 @@ describe('ANY /proxy/*', () => {
       integrationId: await integrationId('fake'),
       connectionId: 'budget',
     });
-    expect((await stub.readRateLimit()).remaining).toBe(1);
+    // What a response teaches is recorded in the object after the response is sent: wait for it.
+    const learned = await eventually(
+      () => stub.readRateLimit(),
+      (state) => state.remaining !== null,
+    );
+    expect(learned.remaining).toBe(1);
     const burst = await Promise.all(Array.from({ length: 3 }, () => proxy(key, 'GET', path, { connection: 'budget' })));
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200]);
     // 4 calls in all, none of them answered 429 by the provider.
