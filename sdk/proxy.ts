@@ -1,5 +1,5 @@
-import { errorBodySchema } from './contract/errors.js';
-import { PROXY_HEADERS, PROXY_RESPONSE_HEADERS } from './contract/proxy.js';
+import type { ValidationIssue } from './contract/errors.js';
+import { PROXY_HEADERS, PROXY_RESPONSE_HEADERS } from './contract/proxy-headers.js';
 import { PierError } from './errors.js';
 import type { PaginateConfig } from './paginate.js';
 
@@ -112,12 +112,14 @@ export async function readProxyResponse<T>(response: Response, config: ProxyConf
     try {
       payload = JSON.parse(text);
     } catch {}
-    const parsed = errorBodySchema.safeParse(payload);
+    // Checked by hand, not with the zod contract: scripts bundle this module and should not carry zod.
+    const error = (payload as { error?: { code?: unknown; message?: unknown; errors?: unknown } } | undefined)?.error;
+    const known = typeof error?.code === 'string';
     throw new PierError(
       response.status,
-      parsed.success ? parsed.data.error.code : 'http_error',
-      parsed.success ? (parsed.data.error.message ?? parsed.data.error.code) : `HTTP ${response.status} from the proxy`,
-      parsed.success ? parsed.data.error.errors : [],
+      known ? (error?.code as string) : 'http_error',
+      known ? (typeof error?.message === 'string' ? error.message : (error?.code as string)) : `HTTP ${response.status} from the proxy`,
+      known && Array.isArray(error?.errors) ? (error.errors as ValidationIssue[]) : [],
       response.headers.get('x-request-id') ?? undefined,
     );
   }

@@ -9,6 +9,7 @@ import { connectRoutes, serveConnectUi } from './routes/connect.js';
 import { connectionRoutes } from './routes/connections.js';
 import { demoRoutes } from './routes/demo.js';
 import { environmentRoutes, environmentsRoutes } from './routes/environments.js';
+import { actionRoutes, functionRoutes, scriptsConfigRoutes } from './routes/functions.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { logRoutes } from './routes/logs.js';
 import { platformRoutes } from './routes/platform.js';
@@ -24,6 +25,9 @@ export function createApp(): Hono<AppEnv> {
       .route('/', platformRoutes)
       .route('/providers', providerRoutes)
       .route('/integrations', integrationRoutes)
+      .route('/functions', functionRoutes)
+      .route('/scripts', scriptsConfigRoutes)
+      .route('/action', actionRoutes)
       .route('/environments', environmentsRoutes)
       .route('/environment', environmentRoutes)
       .get('/connect/', serveConnectUi)

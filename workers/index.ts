@@ -19,3 +19,4 @@ export default {
       : consumeWebhookBatch(batch),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(runScheduled(env)),
 } satisfies ExportedHandler<Env>;
+export { ScriptHost, ScriptOutbound } from './functions/host.js';

@@ -44,6 +44,22 @@ export const ERROR_CODES = [
   'upstream_unreachable',
   'upstream_timeout',
   'upstream_error',
+  'unknown_function',
+  'ambiguous_function',
+  'unknown_action',
+  'invalid_action_input',
+  'invalid_action_output',
+  'action_script_failure',
+  'script_error',
+  'script_http_error',
+  'script_timeout',
+  'script_not_deployed',
+  'unknown_async_action',
+  'action_not_completed',
+  'destructive_changes',
+  'network_not_allowed',
+  'run_expired',
+  'not_implemented',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -62,6 +78,12 @@ export const errorBodySchema = z.object({
     code: z.string(),
     message: z.string().optional(),
     errors: z.array(validationIssueSchema).optional(),
+    /** Action failures: what the script's `ActionError` carried. */
+    payload: z.unknown().optional(),
+    /** Action failures caused by a provider's answer: its status, rate-limit headers and body. */
+    upstream: z
+      .object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() })
+      .optional(),
     request_id: z.string().optional(),
   }),
 });

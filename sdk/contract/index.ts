@@ -9,3 +9,4 @@ export * from './provider-definition.js';
 export * from './providers.js';
 export * from './proxy.js';
 export * from './routes.js';
+export * from './functions.js';

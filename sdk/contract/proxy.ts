@@ -2,24 +2,7 @@ import { z } from 'zod';
 import { isoDateTime } from './common.js';
 import { connectionIdSchema } from './connections.js';
 
-/** Header names of `ANY /proxy/*` (lower case; the reference API's names, plus Pier's wait control). */
-export const PROXY_HEADERS = {
-  connectionId: 'connection-id',
-  providerConfigKey: 'provider-config-key',
-  retries: 'retries',
-  retryOn: 'retry-on',
-  baseUrlOverride: 'base-url-override',
-  decompress: 'decompress',
-  forwardHeadersOnRedirect: 'forward-headers-on-redirect',
-  /** Seconds the call may wait for the connection's rate limit to reset; 0 fails fast with 429. */
-  rateLimitWait: 'pier-rate-limit-wait',
-} as const;
-
-/** Response headers Pier adds to a proxied response. */
-export const PROXY_RESPONSE_HEADERS = {
-  /** How many times Pier retried before this response. */
-  retries: 'pier-proxy-retries',
-} as const;
+export { PROXY_HEADERS, PROXY_RESPONSE_HEADERS } from './proxy-headers.js';
 
 export const proxyPathSchema = z.object({
   path: z.string().describe('The provider path, after its base URL; the query string is forwarded as sent'),

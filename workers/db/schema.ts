@@ -254,3 +254,65 @@ export type ConnectionRow = typeof connections.$inferSelect;
 export type OauthSessionRow = typeof oauthSessions.$inferSelect;
 export type OutboxEventRow = typeof outboxEvents.$inferSelect;
 export type OperationRow = typeof operations.$inferSelect;
+
+/**
+ * Deployed integration scripts (actions, syncs, on-event scripts) per environment and integration:
+ * their definitions as the CLI compiled them. The code itself is in the dispatch namespace
+ * (`deployed_scripts` locally) under `dispatchName`.
+ */
+export const functions = sqliteTable(
+  'functions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: environmentRef(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** `action`, `sync` or `on-event`. */
+    type: text('type').notNull(),
+    /** The script's own `version`, if it declares one. */
+    version: text('version'),
+    /** JSON of FunctionDefinition (description, schemas, frequency, event…). */
+    definition: text('definition').notNull(),
+    dispatchName: text('dispatch_name').notNull(),
+    /** SHA-256 of the bundle: a deploy with the same hash changes nothing. */
+    bundleHash: text('bundle_hash').notNull(),
+    /** SHA-256 of the definition JSON. */
+    definitionHash: text('definition_hash').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('functions_env_integration_type_name').on(t.environmentId, t.integrationId, t.type, t.name)],
+);
+export type FunctionRow = typeof functions.$inferSelect;
+
+/** Where a script got to on a connection (`saveCheckpoint`); goes with the connection. */
+export const functionCheckpoints = sqliteTable(
+  'function_checkpoints',
+  {
+    connectionRowId: integer('connection_row_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    functionName: text('function_name').notNull(),
+    /** JSON: flat object of strings, numbers and booleans. */
+    checkpoint: text('checkpoint').notNull(),
+    updatedAt: timestamps.updatedAt,
+  },
+  (t) => [primaryKey({ columns: [t.connectionRowId, t.functionName] })],
+);
+
+/** Locks scripts take on a connection (`tryAcquireLock`); an expired lock is free. */
+export const functionLocks = sqliteTable(
+  'function_locks',
+  {
+    connectionRowId: integer('connection_row_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** The run holding it. */
+    owner: text('owner').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionRowId, t.key] })],
+);

@@ -2,7 +2,10 @@ import { RpcTarget, WorkerEntrypoint } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { openDb } from '../db/client.js';
 import { deployedScripts } from '../db/schema.js';
-import { SCRIPT_NOT_FOUND_HEADER } from './run-script.js';
+import { SCRIPT_COMPATIBILITY_DATE, SCRIPT_MAIN_MODULE } from './namespace.js';
+import { type DispatchOptions, SCRIPT_NOT_FOUND_HEADER } from './run-script.js';
+
+type ScriptOutboundFactory = (options: { props: { run: NonNullable<DispatchOptions['outbound']>['run'] } }) => Fetcher;
 
 /** A loaded user script as the caller sees it: the same `fetch` a dispatch-namespace worker offers. */
 class LoadedScript extends RpcTarget {
@@ -28,23 +31,29 @@ class LoadedScript extends RpcTarget {
 
 /**
  * Local stand-in for the Workers for Platforms dispatch namespace (which cannot run in workerd).
- * Bound as `DISPATCHER` in the local environment, so callers write `env.DISPATCHER.get(name)` in
- * both places. Scripts run in a Worker Loader isolate with no network of their own
- * (`globalOutbound: null`); they reach providers only through the platform.
+ * Bound as `DISPATCHER` in the local environment, so callers write `env.DISPATCHER.get(…)` in
+ * both places. Scripts run in a Worker Loader isolate whose only way out (`globalOutbound`) is the
+ * platform's `ScriptOutbound` entrypoint carrying the run's identity — the role the outbound worker
+ * plays in production. Without a run they have no network at all (`globalOutbound: null`).
  */
 export class LoaderDispatcher extends WorkerEntrypoint<Env> {
-  get(name: string): LoadedScript {
+  get(name: string, _args?: Record<string, unknown>, options: DispatchOptions = {}): LoadedScript {
     const env = this.env;
+    const exports = (this.ctx as unknown as { exports: { ScriptOutbound: ScriptOutboundFactory } }).exports;
+    const run = options.outbound?.run;
     return new LoadedScript(async () => {
       const loader = env.LOADER;
       if (!loader) throw new Error('LOADER binding missing: LoaderDispatcher only runs in the local environment');
       const row = await openDb(env.DB).select().from(deployedScripts).where(eq(deployedScripts.name, name)).get();
       if (!row) return undefined;
-      const worker = loader.get(`${row.name}@${row.version}`, () => ({
-        compatibilityDate: '2026-04-20',
-        mainModule: 'script.js',
-        modules: { 'script.js': row.code },
-        globalOutbound: null,
+      // One isolate per run: the outbound identity is fixed when an isolate is made, and nothing
+      // a run leaves in module state can reach another run.
+      const worker = loader.get(`${row.name}@${row.version}${run ? `#${run.runId}` : ''}`, () => ({
+        compatibilityDate: SCRIPT_COMPATIBILITY_DATE,
+        mainModule: SCRIPT_MAIN_MODULE,
+        modules: { [SCRIPT_MAIN_MODULE]: row.code },
+        globalOutbound: run ? exports.ScriptOutbound({ props: { run } }) : null,
+        limits: options.limits,
       }));
       return worker.getEntrypoint();
     }, name);

@@ -1,25 +1,53 @@
 /**
- * The one module that dispatches to user scripts. `env.DISPATCHER` is a dispatch namespace in
- * production and the LoaderDispatcher stand-in locally; both answer `get(name).fetch(request)`.
+ * The one module that dispatches to user scripts. `env.DISPATCHER` is a Workers for Platforms
+ * dispatch namespace in production and the LoaderDispatcher stand-in locally; both answer
+ * `get(name, args, { outbound }).fetch(request)`. The run's identity goes in `outbound`: in
+ * production the namespace hands it to the outbound worker, locally the stand-in binds it to the
+ * loaded script's `globalOutbound`. The script itself never sees it.
  */
+import type { Invocation, RunResult } from '../../sdk/scripts/protocol.js';
 
 /** Set by the local stand-in on its "no such script" answer. */
 export const SCRIPT_NOT_FOUND_HEADER = 'x-pier-script-not-found';
 
+/** Who a run is, as the platform decided: every call the script makes back is bound to this. */
+export type RunIdentity = {
+  environmentId: number;
+  integrationKey: string;
+  connectionId: string;
+  functionName: string;
+  kind: Invocation['kind'];
+  runId: string;
+  /** Epoch ms after which the platform refuses the run's calls. */
+  expiresAt: number;
+  /** Dry runs read but never write. */
+  dryRun: boolean;
+  /** How many actions deep (an action triggering an action): bounded. */
+  depth: number;
+};
+
 export type ScriptResult = { ok: true; response: Response } | { ok: false; reason: 'script_not_found' };
 
-type Dispatcher = { get(name: string): { fetch(request: Request): Promise<Response> } };
+export type DispatchOptions = { outbound?: { run: RunIdentity }; limits?: { cpuMs?: number; subRequests?: number } };
+type Dispatcher = {
+  get(name: string, args?: Record<string, unknown>, options?: DispatchOptions): { fetch(request: Request): Promise<Response> };
+};
 
 /**
  * Runs a deployed script's `fetch` handler.
  *
  * @example const result = await runScript(env, 'env1-github-sync-issues', new Request('https://script/run'))
  */
-export async function runScript(env: Pick<Env, 'DISPATCHER'>, name: string, request: Request): Promise<ScriptResult> {
+export async function runScript(
+  env: Pick<Env, 'DISPATCHER'>,
+  name: string,
+  request: Request,
+  options: DispatchOptions = {},
+): Promise<ScriptResult> {
   const dispatcher = env.DISPATCHER as unknown as Dispatcher;
   let response: Response;
   try {
-    response = await dispatcher.get(name).fetch(request);
+    response = await dispatcher.get(name, {}, options).fetch(request);
   } catch (err) {
     // Workers for Platforms signals an unknown script by throwing.
     if (err instanceof Error && /not found/i.test(err.message)) return { ok: false, reason: 'script_not_found' };
@@ -27,4 +55,43 @@ export async function runScript(env: Pick<Env, 'DISPATCHER'>, name: string, requ
   }
   if (response.headers.has(SCRIPT_NOT_FOUND_HEADER)) return { ok: false, reason: 'script_not_found' };
   return { ok: true, response };
+}
+
+export type RunOutcome = { ok: true; result: RunResult } | { ok: false; reason: 'script_not_found' | 'timeout' };
+
+/** CPU time one run may use (the runtime stops a script past it). */
+export const RUN_CPU_MS = 30_000;
+
+/**
+ * Runs one invocation of a script under a run identity, waiting at most until the run expires.
+ *
+ * @example await dispatchRun(env, fn.dispatchName, run, { kind: 'action', runId: run.runId, … })
+ */
+export async function dispatchRun(
+  env: Pick<Env, 'DISPATCHER'>,
+  name: string,
+  run: RunIdentity,
+  invocation: Invocation,
+): Promise<RunOutcome> {
+  const request = new Request('https://script/run', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(invocation),
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), Math.max(0, run.expiresAt - Date.now()));
+  });
+  try {
+    const answer = await Promise.race([
+      runScript(env, name, request, { outbound: { run }, limits: { cpuMs: RUN_CPU_MS } }).then(async (result) =>
+        result.ok ? { ok: true as const, result: (await result.response.json()) as RunResult } : result,
+      ),
+      timeout,
+    ]);
+    if (answer === 'timeout') return { ok: false, reason: 'timeout' };
+    return answer;
+  } finally {
+    clearTimeout(timer);
+  }
 }

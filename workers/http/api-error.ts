@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly errors?: ValidationIssue[],
     readonly headers?: Record<string, string>,
+    /** Extra members of the error body (action failures: `payload`, `upstream`). */
+    readonly extra?: { payload?: unknown; upstream?: unknown },
   ) {
     super(message);
   }

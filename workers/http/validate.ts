@@ -14,7 +14,7 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
   }));
 }
 
-function check<T extends z.ZodType>(
+export function check<T extends z.ZodType>(
   schema: T,
   value: unknown,
   code: 'invalid_body' | 'invalid_query_params' | 'invalid_path_params' | 'invalid_headers',
@@ -32,9 +32,13 @@ function check<T extends z.ZodType>(
  * Reads and validates a JSON body: 415 for another content type, 413 past the size limit,
  * 400 `invalid_json` for malformed JSON, 400 `invalid_body` with zod issues for the wrong shape.
  */
-export async function readJsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+export async function readJsonBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  limit = MAX_JSON_BODY_BYTES,
+): Promise<z.output<T>> {
   const type = c.req.header('content-type') ?? '';
-  const text = await readLimitedText(c.req.raw, MAX_JSON_BODY_BYTES);
+  const text = await readLimitedText(c.req.raw, limit);
   if (text.trim() === '') return check(schema, undefined, 'invalid_body', 'body');
   if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
     throw new ApiError('unsupported_media_type', 415, 'Send the body as application/json');

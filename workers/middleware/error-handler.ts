@@ -10,6 +10,8 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
     if (err.errors) body.error.errors = err.errors;
+    if (err.extra && 'payload' in err.extra) body.error.payload = err.extra.payload;
+    if (err.extra?.upstream) body.error.upstream = err.extra.upstream as ErrorBody['error']['upstream'];
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
     return c.json(body, err.status);
   }

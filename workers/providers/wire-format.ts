@@ -115,7 +115,7 @@ function paginationFromWire(p: WirePagination): Record<string, unknown> {
   }
 }
 
-function paginationToWire(p: Pagination): WirePagination {
+export function paginationToWire(p: Pagination): WirePagination {
   const common = { limit_name_in_request: p.limitNameInRequest, response_path: p.responsePath };
   switch (p.type) {
     case 'cursor':

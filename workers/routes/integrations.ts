@@ -16,6 +16,7 @@ import {
   updateIntegration,
 } from '../integrations/service.js';
 import { requireSecretKey } from '../middleware/secret-key.js';
+import { integrationFunctionRoutes } from './functions.js';
 
 const scopeOf = (c: Context<AppEnv>) => ({
   db: c.get('db'),
@@ -25,6 +26,7 @@ const scopeOf = (c: Context<AppEnv>) => ({
 
 export const integrationRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
+  .route('/', integrationFunctionRoutes)
   .get('/', async (c) => c.json({ data: await listIntegrations(scopeOf(c)) }))
   .post('/', async (c) => {
     const body = await readJsonBody(c, createIntegrationBodySchema);
