@@ -36,7 +36,7 @@ export const proxyHeadersSchema = z.object({
 });
 
 /** `proxy`: a call through /proxy; `auth`: a token refresh (its outcome, never the tokens). */
-export const OPERATION_TYPES = ['proxy', 'auth'] as const;
+export const OPERATION_TYPES = ['proxy', 'auth', 'action', 'sync', 'on-event', 'script_log'] as const;
 
 export const operationSchema = z.object({
   id: z.string(),
@@ -47,13 +47,16 @@ export const operationSchema = z.object({
   provider_config_key: z.string().nullable(),
   provider: z.string().nullable(),
   method: z.string().nullable(),
-  /** Proxy: path and query as the caller sent them, secret-looking values redacted; auth: `token refresh`. */
+  /** Proxy: path and query as the caller sent them, secret-looking values redacted; auth: `token refresh`; scripts: the script's name. */
   path: z.string().nullable(),
   status: z.number().int().nullable(),
   duration_ms: z.number().int(),
   retries: z.number().int(),
   bytes: z.number().int().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** `script_log` lines: what the script logged (`method` holds its level). */
+  message: z.string().optional(),
+  /** The request, or for scripts the run, the line belongs to (a run's calls and logs share it). */
   request_id: z.string().nullable(),
 });
 export type Operation = z.infer<typeof operationSchema>;

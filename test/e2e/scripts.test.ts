@@ -147,14 +147,16 @@ export default createAction({
     ]);
 
     // The run is in the operations log: the action, its proxied call and its log line.
-    const logs = await eventually(async () => {
-      const res = await fetch(`${platform.url}/logs?connection_id=octo`, {
-        headers: { authorization: `Bearer ${platform.secretKey}` },
-      });
-      const body = (await res.json()) as { data: { type: string; path: string; message: string | null }[] };
-      if (!body.data.some((l) => l.type === 'action')) throw new Error('no action line yet');
-      return body.data;
-    });
+    type Line = { type: string; path: string; message: string | null };
+    const logs = await eventually(
+      async () => {
+        const res = await fetch(`${platform.url}/logs?connection_id=octo`, {
+          headers: { authorization: `Bearer ${platform.secretKey}` },
+        });
+        return ((await res.json()) as { data: Line[] }).data;
+      },
+      (lines) => lines.some((l) => l.type === 'action'),
+    );
     expect(logs.map((l) => l.type)).toEqual(expect.arrayContaining(['action', 'proxy', 'script_log']));
     expect(logs.find((l) => l.type === 'script_log')?.message).toBe('Created issue 1');
   });

@@ -120,6 +120,7 @@ export function formatOperation(row: OperationRow): Operation {
     retries: row.retries,
     bytes: row.bytes,
     error: row.errorCode ? { code: row.errorCode, message: row.message ?? '' } : null,
+    ...(row.type === 'script_log' ? { message: row.message ?? '' } : {}),
     request_id: row.requestId,
   };
 }
