@@ -118,7 +118,11 @@ export async function readProxyResponse<T>(response: Response, config: ProxyConf
     throw new PierError(
       response.status,
       known ? (error?.code as string) : 'http_error',
-      known ? (typeof error?.message === 'string' ? error.message : (error?.code as string)) : `HTTP ${response.status} from the proxy`,
+      known
+        ? typeof error?.message === 'string'
+          ? error.message
+          : (error?.code as string)
+        : `HTTP ${response.status} from the proxy`,
       known && Array.isArray(error?.errors) ? (error.errors as ValidationIssue[]) : [],
       response.headers.get('x-request-id') ?? undefined,
     );

@@ -15,7 +15,8 @@ export function readTarget(projectDir: string, env: NodeJS.ProcessEnv = process.
   const host = pick('PIER_HOST', 'NANGO_HOSTPORT');
   const secretKey = pick('PIER_SECRET_KEY', 'NANGO_SECRET_KEY_DEV', 'NANGO_SECRET_KEY');
   if (!host) throw new CliError('Set PIER_HOST (e.g. http://127.0.0.1:3003), in the environment or .env');
-  if (!secretKey) throw new CliError('Set PIER_SECRET_KEY to a secret key of the environment, in the environment or .env');
+  if (!secretKey)
+    throw new CliError('Set PIER_SECRET_KEY to a secret key of the environment, in the environment or .env');
   return { host: host.replace(/\/+$/, ''), secretKey };
 }
 
@@ -42,9 +43,13 @@ export async function callApi<T>(target: Target, method: string, path: string, b
     data = text;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string; errors?: { path: unknown[]; message: string }[] } })?.error;
+    const error = (
+      data as { error?: { code?: string; message?: string; errors?: { path: unknown[]; message: string }[] } }
+    )?.error;
     const details = error?.errors?.map((e) => `\n  ${e.path.join('.')}: ${e.message}`).join('') ?? '';
-    throw new CliError(`${error?.code ?? `HTTP ${response.status}`}: ${error?.message ?? text.slice(0, 300)}${details}`);
+    throw new CliError(
+      `${error?.code ?? `HTTP ${response.status}`}: ${error?.message ?? text.slice(0, 300)}${details}`,
+    );
   }
   return data as T;
 }

@@ -116,8 +116,14 @@ function jsonSchemaOf(zod: ZodLike | undefined, schema: unknown): Record<string,
 }
 
 /** The definition the platform stores, read from the bundle's `definition` export. */
-export async function describeScript(projectDir: string, script: ScriptFile, bundlePath: string): Promise<FunctionDefinition> {
-  const module = (await import(`${pathToFileURL(bundlePath).href}?t=${Date.now()}`)) as { definition?: ScriptDefinition };
+export async function describeScript(
+  projectDir: string,
+  script: ScriptFile,
+  bundlePath: string,
+): Promise<FunctionDefinition> {
+  const module = (await import(`${pathToFileURL(bundlePath).href}?t=${Date.now()}`)) as {
+    definition?: ScriptDefinition;
+  };
   const definition = module.definition;
   if (!definition || typeof definition !== 'object' || !('type' in definition))
     throw new CliError(
@@ -134,7 +140,12 @@ export async function describeScript(projectDir: string, script: ScriptFile, bun
       if (zod.toJSONSchema) break;
     } catch {}
   }
-  const base = { name: script.name, type: script.type, description: definition.description, version: definition.version };
+  const base = {
+    name: script.name,
+    type: script.type,
+    description: definition.description,
+    version: definition.version,
+  };
   switch (definition.type) {
     case 'action':
       return {
@@ -177,7 +188,10 @@ export async function compileProject(
   if (scripts.length === 0) throw new CliError('No script matches');
   if (options.typeCheck !== false) {
     options.progress?.(`Type-checking ${scripts.length} script${scripts.length === 1 ? '' : 's'}…`);
-    const problems = await typeCheck(projectDir, scripts.map((s) => s.path));
+    const problems = await typeCheck(
+      projectDir,
+      scripts.map((s) => s.path),
+    );
     if (problems.length > 0) throw new CliError(`Type errors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const buildDir = join(projectDir, 'build');

@@ -5,7 +5,12 @@ import { CliError } from './project.js';
 /** Files of a new scripts project: one example of each kind for a GitHub integration. */
 const FILES: Record<string, string> = {
   'package.json': `${JSON.stringify(
-    { name: 'integration-scripts', private: true, type: 'module', scripts: { compile: 'pier compile', deploy: 'pier deploy' } },
+    {
+      name: 'integration-scripts',
+      private: true,
+      type: 'module',
+      scripts: { compile: 'pier compile', deploy: 'pier deploy' },
+    },
     null,
     2,
   )}\n`,
@@ -27,7 +32,8 @@ const FILES: Record<string, string> = {
     2,
   )}\n`,
   '.gitignore': 'build/\nnode_modules/\n.env\n',
-  '.env.example': '# Where your Pier runs and a secret key of the environment to deploy to\nPIER_HOST=http://127.0.0.1:3003\nPIER_SECRET_KEY=\n',
+  '.env.example':
+    '# Where your Pier runs and a secret key of the environment to deploy to\nPIER_HOST=http://127.0.0.1:3003\nPIER_SECRET_KEY=\n',
   'index.ts': `// Every script of the project, one import each: <integration>/<syncs|actions|on-events>/<name>.ts
 import './github/actions/create-issue.js';
 import './github/syncs/issues.js';
@@ -119,7 +125,8 @@ Set \`PIER_HOST\` and \`PIER_SECRET_KEY\` (or put them in \`.env\`).
 /** Writes a new project into `dir`; refuses to overwrite any file. */
 export function initProject(dir: string): string[] {
   const clashes = Object.keys(FILES).filter((file) => existsSync(join(dir, file)));
-  if (clashes.length > 0) throw new CliError(`${dir} already has ${clashes.join(', ')}; init writes into an empty folder`);
+  if (clashes.length > 0)
+    throw new CliError(`${dir} already has ${clashes.join(', ')}; init writes into an empty folder`);
   for (const [file, text] of Object.entries(FILES)) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });

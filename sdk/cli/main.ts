@@ -108,20 +108,26 @@ async function main(argv: string[]): Promise<number> {
     case 'init': {
       const dir = resolve(rest[0] ?? '.');
       const files = initProject(dir);
-      out.result({ dir, files }, () => `Created ${files.length} files in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: npm install zod, set PIER_HOST and PIER_SECRET_KEY, then pier deploy`);
+      out.result(
+        { dir, files },
+        () =>
+          `Created ${files.length} files in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: npm install zod, set PIER_HOST and PIER_SECRET_KEY, then pier deploy`,
+      );
       return 0;
     }
     case 'compile': {
       const compiled = await compileProject(projectDir, { typeCheck, progress: out.log });
       out.result(
         compiled.map(({ integration, type, name, bytes }) => ({ integration, type, name, bytes })),
-        () => `Compiled ${compiled.length} scripts into build/:\n${compiled.map((s) => `  ${s.integration}/${s.type}/${s.name} (${(s.bytes / 1024).toFixed(1)} KiB)`).join('\n')}`,
+        () =>
+          `Compiled ${compiled.length} scripts into build/:\n${compiled.map((s) => `  ${s.integration}/${s.type}/${s.name} (${(s.bytes / 1024).toFixed(1)} KiB)`).join('\n')}`,
       );
       return 0;
     }
     case 'dryrun': {
       const [name, connectionId] = rest;
-      if (!name || !connectionId) throw new CliError('Usage: pier dryrun <name> <connection-id> [--integration-id key] [--input json]');
+      if (!name || !connectionId)
+        throw new CliError('Usage: pier dryrun <name> <connection-id> [--integration-id key] [--input json]');
       const target = readTarget(projectDir);
       const [script, ...others] = await compileProject(projectDir, {
         typeCheck,
@@ -131,23 +137,29 @@ async function main(argv: string[]): Promise<number> {
       if (!script) throw new CliError(`No script named ${name}`);
       if (others.length > 0)
         throw new CliError(`Several integrations have a script named ${name}; pass --integration-id`);
-      out.log(`Running ${script.integration}/${script.type}/${name} on connection ${connectionId} (dry run: nothing is saved)…`);
-      const { data } = await callApi<{ data: { ok: boolean; output?: unknown; error?: { code: string; message: string; payload?: unknown }; logs: { level: string; message: string }[]; checkpoint?: unknown; duration_ms: number } }>(
-        target,
-        'POST',
-        '/functions/dryruns',
-        {
-          integration: script.integration,
-          connection_id: connectionId,
-          function: { name: script.name, type: script.type },
-          bundle: script.bundle,
-          input: jsonArg(values.input, 'input'),
-          metadata: jsonArg(values.metadata, 'metadata'),
-          checkpoint: jsonArg(values.checkpoint, 'checkpoint'),
-          last_sync_date: values.lastSyncDate,
-          variant: values.variant,
-        },
+      out.log(
+        `Running ${script.integration}/${script.type}/${name} on connection ${connectionId} (dry run: nothing is saved)…`,
       );
+      const { data } = await callApi<{
+        data: {
+          ok: boolean;
+          output?: unknown;
+          error?: { code: string; message: string; payload?: unknown };
+          logs: { level: string; message: string }[];
+          checkpoint?: unknown;
+          duration_ms: number;
+        };
+      }>(target, 'POST', '/functions/dryruns', {
+        integration: script.integration,
+        connection_id: connectionId,
+        function: { name: script.name, type: script.type },
+        bundle: script.bundle,
+        input: jsonArg(values.input, 'input'),
+        metadata: jsonArg(values.metadata, 'metadata'),
+        checkpoint: jsonArg(values.checkpoint, 'checkpoint'),
+        last_sync_date: values.lastSyncDate,
+        variant: values.variant,
+      });
       out.result(data, () =>
         [
           ...data.logs.map((l) => `[${l.level}] ${l.message}`),
@@ -188,23 +200,37 @@ async function main(argv: string[]): Promise<number> {
         out.log(`Destructive changes:\n${plan.destructive.map((d) => `  ! ${d}`).join('\n')}`);
         allowDestructive = values.yes || values['auto-confirm'] || (await confirm('Apply them?'));
         if (!allowDestructive)
-          throw new CliError('Not deployed: destructive changes need confirmation (answer y, or pass --yes / --allow-destructive)');
+          throw new CliError(
+            'Not deployed: destructive changes need confirmation (answer y, or pass --yes / --allow-destructive)',
+          );
       }
-      const applied = await callApi<{ data: { plan: DeployPlan; applied: boolean } }>(target, 'POST', '/functions/deployments', {
-        ...body,
-        allow_destructive: allowDestructive,
-      });
+      const applied = await callApi<{ data: { plan: DeployPlan; applied: boolean } }>(
+        target,
+        'POST',
+        '/functions/deployments',
+        {
+          ...body,
+          allow_destructive: allowDestructive,
+        },
+      );
       const p = applied.data.plan;
-      out.result(applied.data, () => `Deployed: ${p.create.length} created, ${p.update.length} updated, ${p.remove.length} removed, ${p.unchanged.length} unchanged.`);
+      out.result(
+        applied.data,
+        () =>
+          `Deployed: ${p.create.length} created, ${p.update.length} updated, ${p.remove.length} removed, ${p.unchanged.length} unchanged.`,
+      );
       return 0;
     }
     case 'status': {
       const target = readTarget(projectDir);
-      const config = await callApi<{ providerConfigKey: string; syncs: { name: string; version: string | null; last_deployed: string }[]; actions: { name: string; version: string | null; last_deployed: string }[]; 'on-events': { name: string; event?: string; last_deployed: string }[] }[]>(
-        target,
-        'GET',
-        '/scripts/config',
-      );
+      const config = await callApi<
+        {
+          providerConfigKey: string;
+          syncs: { name: string; version: string | null; last_deployed: string }[];
+          actions: { name: string; version: string | null; last_deployed: string }[];
+          'on-events': { name: string; event?: string; last_deployed: string }[];
+        }[]
+      >(target, 'GET', '/scripts/config');
       out.result(config, () =>
         config.length === 0
           ? 'Nothing deployed.'
@@ -212,8 +238,12 @@ async function main(argv: string[]): Promise<number> {
               .map((entry) =>
                 [
                   `${entry.providerConfigKey}:`,
-                  ...entry.actions.map((a) => `  action   ${a.name}${a.version ? ` v${a.version}` : ''}  (${a.last_deployed})`),
-                  ...entry.syncs.map((s) => `  sync     ${s.name}${s.version ? ` v${s.version}` : ''}  (${s.last_deployed})`),
+                  ...entry.actions.map(
+                    (a) => `  action   ${a.name}${a.version ? ` v${a.version}` : ''}  (${a.last_deployed})`,
+                  ),
+                  ...entry.syncs.map(
+                    (s) => `  sync     ${s.name}${s.version ? ` v${s.version}` : ''}  (${s.last_deployed})`,
+                  ),
                   ...entry['on-events'].map((e) => `  on-event ${e.name} → ${e.event}  (${e.last_deployed})`),
                 ].join('\n'),
               )
@@ -233,9 +263,15 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof CliError || (err instanceof Error && err.name === 'CliError'))
       process.stderr.write(`pier: ${(err as Error).message}\n`);
-    else if (err instanceof TypeError && /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(String((err as { code?: string }).code ?? err.message)))
+    else if (
+      err instanceof TypeError &&
+      /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(String((err as { code?: string }).code ?? err.message))
+    )
       process.stderr.write(`pier: ${err.message}\n\n${USAGE}\n`);
-    else process.stderr.write(`pier: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    else
+      process.stderr.write(
+        `pier: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     process.exitCode = 1;
   },
 );

@@ -26,26 +26,27 @@ export function listScripts(projectDir: string): ScriptFile[] {
   const index = join(projectDir, 'index.ts');
   if (!existsSync(index)) {
     if (existsSync(join(projectDir, 'nango.yaml')))
-      throw new CliError('This project still uses nango.yaml; move it to the zero-YAML layout (index.ts importing each script)');
+      throw new CliError(
+        'This project still uses nango.yaml; move it to the zero-YAML layout (index.ts importing each script)',
+      );
     throw new CliError(`No index.ts in ${projectDir}: run \`pier init\` or create one that imports each script`);
   }
   const source = readFileSync(index, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
-  const specifiers = [...source.matchAll(/(?:import|export\s+\*\s+from|export\s*\{[^}]*\}\s*from)\s*['"]([^'"]+)['"]/g)].map(
-    (m) => m[1] as string,
-  );
+  const specifiers = [
+    ...source.matchAll(/(?:import|export\s+\*\s+from|export\s*\{[^}]*\}\s*from)\s*['"]([^'"]+)['"]/g),
+  ].map((m) => m[1] as string);
   const scripts: ScriptFile[] = [];
   for (const specifier of specifiers) {
     if (!specifier.startsWith('.')) continue;
     const base = resolve(projectDir, specifier.replace(/\.(js|ts|mjs)$/, ''));
     const path = `${base}.ts`;
-    if (!existsSync(path)) throw new CliError(`index.ts imports ${specifier}, but ${relative(projectDir, path)} does not exist`);
+    if (!existsSync(path))
+      throw new CliError(`index.ts imports ${specifier}, but ${relative(projectDir, path)} does not exist`);
     const parts = relative(projectDir, path).split(sep);
     const folder = parts[1] ?? '';
     const type = FOLDER_TYPES[folder];
     if (parts.length !== 3 || !type)
-      throw new CliError(
-        `${relative(projectDir, path)} is not at <integration>/{syncs,actions,on-events}/<name>.ts`,
-      );
+      throw new CliError(`${relative(projectDir, path)} is not at <integration>/{syncs,actions,on-events}/<name>.ts`);
     scripts.push({ integration: parts[0] as string, type, name: (parts[2] as string).replace(/\.ts$/, ''), path });
   }
   if (scripts.length === 0) throw new CliError('index.ts imports no scripts');

@@ -81,9 +81,7 @@ export const errorBodySchema = z.object({
     /** Action failures: what the script's `ActionError` carried. */
     payload: z.unknown().optional(),
     /** Action failures caused by a provider's answer: its status, rate-limit headers and body. */
-    upstream: z
-      .object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() })
-      .optional(),
+    upstream: z.object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() }).optional(),
     request_id: z.string().optional(),
   }),
 });

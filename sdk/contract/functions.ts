@@ -145,7 +145,10 @@ export const dryrunBodySchema = z.object({
   bundle: z.string().min(1).max(MAX_BUNDLE_BYTES),
   input: z.unknown().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  checkpoint: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable().optional(),
+  checkpoint: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .nullable()
+    .optional(),
   last_sync_date: isoDateTime.optional(),
   variant: z.string().max(255).optional(),
 });
@@ -161,7 +164,10 @@ export const dryrunResponseSchema = z.object({
     output: z.unknown().optional(),
     error: z.object({ code: z.string(), message: z.string(), payload: z.unknown().optional() }).optional(),
     logs: z.array(scriptLogLineSchema),
-    checkpoint: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable().optional(),
+    checkpoint: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .nullable()
+      .optional(),
     duration_ms: z.number(),
   }),
 });

@@ -5,6 +5,13 @@ import type { Checkpoint, Schema } from './define.js';
 import { HOST_ORIGIN, type Invocation, LOG_LEVELS, type LogLevel, RUN_HEADER, type ScriptLogLine } from './protocol.js';
 import { InputValidationError } from './runtime-errors.js';
 
+/**
+ * Untyped provider data. Nango's script API types answers as `any` by default, and scripts written
+ * for it index into them freely; `unknown` would make those scripts fail to compile.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: compatibility with scripts written for Nango's types
+export type Loose = any;
+
 /** A proxied call from a script: the run's connection is implied (naming another one is refused). */
 export type ScriptProxyConfig = Omit<ProxyConfig, 'connectionId' | 'providerConfigKey' | 'responseType'> & {
   connectionId?: string;
@@ -16,7 +23,7 @@ export type ScriptProxyConfig = Omit<ProxyConfig, 'connectionId' | 'providerConf
 };
 
 /** The answer to a proxied call, shaped like an axios response (headers as a lower-case object). */
-export type ScriptProxyResponse<T = any> = { status: number; headers: Record<string, string>; data: T };
+export type ScriptProxyResponse<T = Loose> = { status: number; headers: Record<string, string>; data: T };
 
 /** Thrown when the provider answered 4xx/5xx; `response` has its status, headers and body. */
 export class ScriptProxyError extends Error {
@@ -118,7 +125,7 @@ export class ScriptContext {
   // ---- HTTP through the proxy --------------------------------------------------------------
 
   /** One call to the provider's API as the connection, through Pier's proxy (credentials, retries, rate limits). */
-  async proxy<T = any>(config: ScriptProxyConfig): Promise<ScriptProxyResponse<T>> {
+  async proxy<T = Loose>(config: ScriptProxyConfig): Promise<ScriptProxyResponse<T>> {
     this.#ownConnection(config);
     const responseType = config.responseType === 'blob' ? 'arraybuffer' : config.responseType;
     const proxyConfig: ProxyConfig = {
@@ -139,19 +146,19 @@ export class ScriptContext {
     return answer;
   }
 
-  get<T = any>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
+  get<T = Loose>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
     return this.proxy<T>({ ...config, method: 'GET' });
   }
-  post<T = any>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
+  post<T = Loose>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
     return this.proxy<T>({ ...config, method: 'POST' });
   }
-  put<T = any>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
+  put<T = Loose>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
     return this.proxy<T>({ ...config, method: 'PUT' });
   }
-  patch<T = any>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
+  patch<T = Loose>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
     return this.proxy<T>({ ...config, method: 'PATCH' });
   }
-  delete<T = any>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
+  delete<T = Loose>(config: Omit<ScriptProxyConfig, 'method'>): Promise<ScriptProxyResponse<T>> {
     return this.proxy<T>({ ...config, method: 'DELETE' });
   }
 
@@ -161,7 +168,7 @@ export class ScriptContext {
    *
    * @example for await (const page of nango.paginate<Issue>({ endpoint: '/repos/o/r/issues', paginate: { limit: 100 } })) …
    */
-  async *paginate<T = any>(config: ScriptProxyConfig): AsyncGenerator<T[], void, undefined> {
+  async *paginate<T = Loose>(config: ScriptProxyConfig): AsyncGenerator<T[], void, undefined> {
     this.#ownConnection(config);
     const { pagination } = await this.#call<{ pagination: PaginateConfig | null }>('GET', '/integration');
     const merged: PaginateConfig = { ...(pagination ?? {}), ...config.paginate };
@@ -209,12 +216,12 @@ export class ScriptContext {
   // ---- the connection ------------------------------------------------------------------------
 
   /** The connection, with its credentials (fresh: refreshed by the platform when due). */
-  getConnection(): Promise<Record<string, any>> {
+  getConnection(): Promise<Record<string, Loose>> {
     return this.#call('GET', '/connection');
   }
 
   /** The access token (OAuth), API key, `{ username, password }` (basic), or the credentials object. */
-  async getToken(): Promise<string | Record<string, any>> {
+  async getToken(): Promise<string | Record<string, Loose>> {
     const connection = await this.getConnection();
     const credentials = connection.credentials ?? {};
     if (typeof credentials.access_token === 'string') return credentials.access_token;
@@ -223,12 +230,12 @@ export class ScriptContext {
     return credentials;
   }
 
-  async getIntegration(): Promise<Record<string, any>> {
-    const { integration } = await this.#call<{ integration: Record<string, any> }>('GET', '/integration');
+  async getIntegration(): Promise<Record<string, Loose>> {
+    const { integration } = await this.#call<{ integration: Record<string, Loose> }>('GET', '/integration');
     return integration;
   }
 
-  getMetadata<M = Record<string, any>>(): Promise<M> {
+  getMetadata<M = Record<string, Loose>>(): Promise<M> {
     return this.#call('GET', '/metadata');
   }
   /** Replaces the connection's metadata. */
@@ -319,13 +326,7 @@ export class ScriptContext {
   async log(...args: unknown[]): Promise<void> {
     let level: LogLevel = 'info';
     const last = args.at(-1);
-    if (
-      args.length > 1 &&
-      last &&
-      typeof last === 'object' &&
-      'level' in last &&
-      Object.keys(last).length === 1
-    ) {
+    if (args.length > 1 && last && typeof last === 'object' && 'level' in last && Object.keys(last).length === 1) {
       const wanted = (last as { level: unknown }).level;
       args.pop();
       if (wanted === 'off') return;
@@ -346,7 +347,13 @@ export class ScriptContext {
   }
 
   /** Validates `input` against a zod schema; throws the validation issues if it does not match. */
-  async zodValidateInput<T>({ zodSchema, input }: { zodSchema: Schema<T>; input: unknown }): Promise<{ success: true; data: T }> {
+  async zodValidateInput<T>({
+    zodSchema,
+    input,
+  }: {
+    zodSchema: Schema<T>;
+    input: unknown;
+  }): Promise<{ success: true; data: T }> {
     const result = zodSchema.safeParse(input);
     if (result.success) return { success: true, data: result.data };
     throw new InputValidationError(result.error.issues);

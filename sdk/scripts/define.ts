@@ -8,7 +8,9 @@ import type { ScriptContext } from './context.js';
 
 /** A schema the script validates with: zod's (v3 or v4) — anything with `safeParse`. */
 export type Schema<T = unknown> = {
-  safeParse(value: unknown):
+  safeParse(
+    value: unknown,
+  ):
     | { success: true; data: T }
     | { success: false; error: { issues: { code: string; path: PropertyKey[]; message: string }[] } };
 };
@@ -87,6 +89,10 @@ export class ActionError<P = Record<string, unknown>> extends Error {
   override name = 'ActionError';
   readonly type = 'action_script_runtime_error';
   constructor(readonly payload?: P) {
-    super(typeof (payload as { message?: unknown })?.message === 'string' ? (payload as { message: string }).message : 'Action failed');
+    super(
+      typeof (payload as { message?: unknown })?.message === 'string'
+        ? (payload as { message: string }).message
+        : 'Action failed',
+    );
   }
 }

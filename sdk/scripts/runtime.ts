@@ -91,6 +91,8 @@ function failureOf(err: unknown): ScriptFailure {
 /** The upstream headers worth reporting: content type and rate-limit headers. */
 function pickHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => name === 'content-type' || /^x-rate|^ratelimit|^retry-after/i.test(name)),
+    Object.entries(headers).filter(
+      ([name]) => name === 'content-type' || /^x-rate|^ratelimit|^retry-after/i.test(name),
+    ),
   );
 }

@@ -44,8 +44,7 @@ describe('scripts: init, compile, deploy and actions', () => {
           env: { ...process.env, PIER_HOST: platform.url, PIER_SECRET_KEY: platform.secretKey, ...env },
           timeout: 90_000,
         },
-        (error, stdout, stderr) =>
-          done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -97,6 +96,21 @@ export default createAction({
 `,
     );
     await writeFile(
+      join(project, 'github/actions/unchecked-issue.ts'),
+      `import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+  description: 'Creates an issue without checking the title',
+  input: z.object({ title: z.string() }),
+  output: z.object({ number: z.number() }),
+  exec: async (nango, input) => {
+    const { data } = await nango.post({ endpoint: '/repos/acme/widgets/issues', data: { title: input.title } });
+    return { number: data.number };
+  },
+});
+`,
+    );
+    await writeFile(
       join(project, 'github/actions/escape.ts'),
       `import { createAction } from 'nango';
 import { z } from 'zod';
@@ -119,7 +133,7 @@ export default createAction({
     );
     await writeFile(
       join(project, 'index.ts'),
-      `${await readFile(join(project, 'index.ts'), 'utf8')}import './github/actions/refuse.js';\nimport './github/actions/escape.js';\n`,
+      `${await readFile(join(project, 'index.ts'), 'utf8')}import './github/actions/refuse.js';\nimport './github/actions/escape.js';\nimport './github/actions/unchecked-issue.js';\n`,
     );
 
     const compile = await pier(['compile']);
@@ -134,7 +148,7 @@ export default createAction({
 
     const deploy = await pier(['deploy', '--yes']);
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(deploy.stdout).toContain('5 created');
+    expect(deploy.stdout).toContain('6 created');
 
     const result = await nango.triggerAction('github', 'octo', 'create-issue', {
       owner: 'acme',
@@ -178,19 +192,27 @@ export default createAction({
       payload: { message: 'not today', reason: 'closed' },
     });
 
-    // GitHub's 422 comes back as the upstream error (424), with its body.
-    const upstream = await failure(
-      nango.triggerAction('github', 'octo', 'create-issue', { owner: 'acme', repo: 'widgets', title: '' }),
-    );
-    expect(upstream.status).toBe(400); // the action's own schema refuses an empty title first
-    const escape = (await nango.triggerAction('github', 'octo', 'escape', { target: `${github.url}/user` })) as Record<
+    // The action's own schema refuses an empty title; an action without that check gets GitHub's 422,
+    // which comes back as the upstream failure (424) with the provider's status and body.
+    expect(
+      (await failure(nango.triggerAction('github', 'octo', 'create-issue', { owner: 'a', repo: 'b', title: '' })))
+        .status,
+    ).toBe(400);
+    const upstream = await failure(nango.triggerAction('github', 'octo', 'unchecked-issue', { title: '' }));
+    expect(upstream.status).toBe(424);
+    expect(upstream.body.error).toMatchObject({
+      code: 'script_http_error',
+      upstream: { status: 422, body: { message: 'Validation Failed' } },
+    });
+
+    const seen = (await nango.triggerAction('github', 'octo', 'escape', { target: `${github.url}/user` })) as Record<
       string,
       unknown
     >;
-    expect(escape.network).toBe(403);
-    expect(escape.otherConnection).toContain('own connection');
-    expect(escape.rawHeaders).toBe('user-of-gh-token-octo');
-    expect(escape.globals).toEqual([]);
+    expect(seen.network).toBe(403);
+    expect(seen.otherConnection).toContain('own connection');
+    expect(seen.rawHeaders).toBe('user-of-gh-token-octo');
+    expect(seen.globals).toEqual([]);
     // The direct request never reached the fake provider.
     expect(github.requests.filter((r) => r.authorization === '')).toEqual([]);
     expect(github.requests.filter((r) => r.authorization === 'Bearer gh-token-other')).toEqual([]);
@@ -211,13 +233,18 @@ export default createAction({
     expect(status.code, status.stderr).toBe(0);
     const [config] = JSON.parse(status.stdout);
     expect(config.providerConfigKey).toBe('github');
-    expect(config.actions.map((a: { name: string }) => a.name).sort()).toEqual(['create-issue', 'escape', 'refuse']);
+    expect(config.actions.map((a: { name: string }) => a.name).sort()).toEqual([
+      'create-issue',
+      'escape',
+      'refuse',
+      'unchecked-issue',
+    ]);
 
     const listed = await fetch(`${platform.url}/integrations/github/functions?type=action`, {
       headers: { authorization: `Bearer ${platform.secretKey}` },
     });
     const body = (await listed.json()) as { data: { name: string; json_schema: unknown }[]; pagination: unknown };
-    expect(body.pagination).toEqual({ total: 3, page: 0, limit: 20 });
+    expect(body.pagination).toEqual({ total: 4, page: 0, limit: 20 });
     expect(body.data[0]).toMatchObject({ name: 'create-issue', type: 'action', source: 'repo', enabled: true });
   });
 

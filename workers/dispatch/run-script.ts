@@ -30,7 +30,11 @@ export type ScriptResult = { ok: true; response: Response } | { ok: false; reaso
 
 export type DispatchOptions = { outbound?: { run: RunIdentity }; limits?: { cpuMs?: number; subRequests?: number } };
 type Dispatcher = {
-  get(name: string, args?: Record<string, unknown>, options?: DispatchOptions): { fetch(request: Request): Promise<Response> };
+  get(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: DispatchOptions,
+  ): { fetch(request: Request): Promise<Response> };
 };
 
 /**

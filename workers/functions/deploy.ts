@@ -59,7 +59,14 @@ function describeChanges(before: FunctionDefinition, after: FunctionDefinition, 
 
 type Planned = {
   plan: DeployPlan;
-  writes: { upload: Upload; integration: IntegrationRow; existing?: FunctionRow; bundleHash: string; definitionHash: string; codeChanged: boolean }[];
+  writes: {
+    upload: Upload;
+    integration: IntegrationRow;
+    existing?: FunctionRow;
+    bundleHash: string;
+    definitionHash: string;
+    codeChanged: boolean;
+  }[];
   removals: FunctionRow[];
   integrationsById: Map<number, IntegrationRow>;
 };

@@ -18,15 +18,23 @@ export async function dryrunFunction(scope: RunScope, body: z.output<typeof dryr
   const { integration } = await resolveIntegration(scope, body.integration);
   const connection = await findConnectionRow(scope.db, scope.environment.id, integration.id, body.connection_id);
   if (!connection)
-    throw new ApiError('unknown_connection', 404, `No connection "${body.connection_id}" for integration "${body.integration}"`);
+    throw new ApiError(
+      'unknown_connection',
+      404,
+      `No connection "${body.connection_id}" for integration "${body.integration}"`,
+    );
   const hash = toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body.bundle)));
   const name = `pier-dry-e${scope.environment.id}-${hash.slice(0, 24)}`;
   await putScript(scope.env, name, body.bundle, hash);
-  const run = newRunIdentity(scope, { integration, connection, fn: body.function }, {
-    timeoutMs: DRYRUN_TIMEOUT_MS,
-    dryRun: true,
-    depth: 0,
-  });
+  const run = newRunIdentity(
+    scope,
+    { integration, connection, fn: body.function },
+    {
+      timeoutMs: DRYRUN_TIMEOUT_MS,
+      dryRun: true,
+      depth: 0,
+    },
+  );
   const started = Date.now();
   try {
     const report = await executeRun(scope, name, run, {

@@ -18,8 +18,8 @@ import { ApiError } from '../http/api-error.js';
 import { check } from '../http/validate.js';
 import { formatIntegration } from '../integrations/service.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
-import { handleProxy } from '../proxy/proxy.js';
 import { paginationToWire } from '../providers/wire-format.js';
+import { handleProxy } from '../proxy/proxy.js';
 import { type RunScope, runAction } from './runs.js';
 import { acquireLock, readCheckpoint, releaseLocks, writeCheckpoint } from './store.js';
 
@@ -31,15 +31,22 @@ const releaseSchema = z.object({ key: z.string().min(1).max(255) });
 const triggerSchema = z.object({ action_name: z.string().min(1).max(255), input: z.unknown().optional() });
 const fetchSchema = z.object({
   url: z.string().min(1).max(8_192),
-  method: z.string().regex(/^[A-Z]+$/i).max(16).optional(),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/i)
+    .max(16)
+    .optional(),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string().max(MAX_HOST_BODY).nullable().optional(),
 });
 
 function errorResponse(err: ApiError): Response {
-  return Response.json({ error: { code: err.code, message: err.message, ...(err.errors ? { errors: err.errors } : {}) } }, {
-    status: err.status,
-  });
+  return Response.json(
+    { error: { code: err.code, message: err.message, ...(err.errors ? { errors: err.errors } : {}) } },
+    {
+      status: err.status,
+    },
+  );
 }
 
 async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
@@ -89,7 +96,9 @@ export async function serveHostCall(
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err);
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/params:.*$/i, '') : 'error';
-    console.error(JSON.stringify({ level: 'error', runId: run.runId, error: 'script host', message: message.slice(0, 300) }));
+    console.error(
+      JSON.stringify({ level: 'error', runId: run.runId, error: 'script host', message: message.slice(0, 300) }),
+    );
     return errorResponse(new ApiError('internal_error', 500, 'The platform failed to serve this call'));
   }
 }
@@ -117,7 +126,10 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
       );
     case 'GET /integration': {
       const { integration, provider } = await resolveIntegration(connectionScope, run.integrationKey);
-      return Response.json({ integration: formatIntegration(integration), pagination: provider.api?.pagination ? paginationToWire(provider.api.pagination) : null });
+      return Response.json({
+        integration: formatIntegration(integration),
+        pagination: provider.api?.pagination ? paginationToWire(provider.api.pagination) : null,
+      });
     }
     case 'GET /metadata':
       return Response.json(JSON.parse((await connectionRow()).metadata));
@@ -154,11 +166,15 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
     }
     case 'POST /locks/acquire': {
       const { key, ttlMs } = await jsonBody(request, lockSchema);
-      return Response.json({ acquired: await acquireLock(scope.db, (await connectionRow()).id, key, run.runId, ttlMs) });
+      return Response.json({
+        acquired: await acquireLock(scope.db, (await connectionRow()).id, key, run.runId, ttlMs),
+      });
     }
     case 'POST /locks/release': {
       const { key } = await jsonBody(request, releaseSchema);
-      return Response.json({ released: (await releaseLocks(scope.db, (await connectionRow()).id, run.runId, key)) > 0 });
+      return Response.json({
+        released: (await releaseLocks(scope.db, (await connectionRow()).id, run.runId, key)) > 0,
+      });
     }
     case 'POST /locks/release-all':
       await releaseLocks(scope.db, (await connectionRow()).id, run.runId);
@@ -192,7 +208,12 @@ function proxy(scope: RunScope, run: RunIdentity, request: Request): Promise<Res
   headers.set(PROXY_HEADERS.connectionId, run.connectionId);
   headers.set(PROXY_HEADERS.providerConfigKey, run.integrationKey);
   headers.delete('authorization');
-  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, body: request.body, duplex: 'half' };
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: request.method,
+    headers,
+    body: request.body,
+    duplex: 'half',
+  };
   return handleProxy(
     {
       env: scope.env,
@@ -206,7 +227,11 @@ function proxy(scope: RunScope, run: RunIdentity, request: Request): Promise<Res
   );
 }
 
-async function uncontrolledFetch(scope: RunScope, run: RunIdentity, options: z.output<typeof fetchSchema>): Promise<Response> {
+async function uncontrolledFetch(
+  scope: RunScope,
+  run: RunIdentity,
+  options: z.output<typeof fetchSchema>,
+): Promise<Response> {
   const { integration } = await resolveIntegration(
     { db: scope.db, config: scope.config, env: scope.env, environment: scope.environment },
     run.integrationKey,
@@ -222,7 +247,8 @@ async function uncontrolledFetch(scope: RunScope, run: RunIdentity, options: z.o
       `Integration "${run.integrationKey}" does not allow uncontrolledFetch (integration_config.allow_uncontrolled_fetch = "true")`,
     );
   const checked = checkOutboundUrl(options.url, scope.config.mode);
-  if (!checked.ok) throw new ApiError('forbidden_url', 400, `uncontrolledFetch refused ${options.url}: ${checked.reason}`);
+  if (!checked.ok)
+    throw new ApiError('forbidden_url', 400, `uncontrolledFetch refused ${options.url}: ${checked.reason}`);
   const upstream = await fetch(checked.url, {
     method: options.method ?? 'GET',
     headers: options.headers,

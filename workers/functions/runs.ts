@@ -52,7 +52,7 @@ export async function resolveAction(
       `No connection "${connectionId}" for integration "${integrationKey}"`,
     );
   const [fn] = await findFunctionRow(scope.db, scope.environment.id, integration.id, actionName, 'action');
-  if (!fn || !fn.enabled)
+  if (!fn?.enabled)
     throw new ApiError(
       'unknown_action',
       404,
@@ -79,7 +79,9 @@ export function newRunIdentity(
   };
 }
 
-export type RunReport = { outcome: 'success'; output: unknown; result: RunResult } | { outcome: 'failure'; error: ApiError; result?: RunResult };
+export type RunReport =
+  | { outcome: 'success'; output: unknown; result: RunResult }
+  | { outcome: 'failure'; error: ApiError; result?: RunResult };
 
 /**
  * Dispatches one run and reports it; never throws for the script's own failures.

@@ -4,7 +4,11 @@ import { type FunctionRow, functionCheckpoints, functionLocks, functions } from 
 
 /** D1 access for deployed functions, their checkpoints and locks. */
 
-export async function listFunctionRows(db: Db, environmentId: number, integrationIds: number[]): Promise<FunctionRow[]> {
+export async function listFunctionRows(
+  db: Db,
+  environmentId: number,
+  integrationIds: number[],
+): Promise<FunctionRow[]> {
   if (integrationIds.length === 0) return [];
   return db
     .select()
@@ -37,7 +41,9 @@ export async function readCheckpoint(db: Db, connectionRowId: number, functionNa
   const row = await db
     .select({ checkpoint: functionCheckpoints.checkpoint })
     .from(functionCheckpoints)
-    .where(and(eq(functionCheckpoints.connectionRowId, connectionRowId), eq(functionCheckpoints.functionName, functionName)))
+    .where(
+      and(eq(functionCheckpoints.connectionRowId, connectionRowId), eq(functionCheckpoints.functionName, functionName)),
+    )
     .get();
   return row?.checkpoint ?? null;
 }

@@ -88,7 +88,8 @@ export const integrationFunctionRoutes = new Hono<AppEnv>({ strict: false })
     const { type } = readQuery(c, deleteFunctionQuerySchema);
     const integration = await integrationOf(c, uniqueKey);
     const [row] = await findFunctionRow(c.get('db'), c.get('environment').id, integration.id, name, type);
-    if (!row) throw new ApiError('unknown_function', 404, `No ${type} "${name}" deployed for integration "${uniqueKey}"`);
+    if (!row)
+      throw new ApiError('unknown_function', 404, `No ${type} "${name}" deployed for integration "${uniqueKey}"`);
     await removeFunction({ db: c.get('db'), env: c.env, environment: c.get('environment') }, row);
     return c.json({ data: { success: true } });
   });
@@ -126,12 +127,7 @@ export const scriptsConfigRoutes = new Hono<AppEnv>({ strict: false })
 
 /** `POST /action/trigger` (synchronous; `X-Async` arrives with async runs). */
 export const actionRoutes = new Hono<AppEnv>({ strict: false }).use(requireSecretKey).post('/trigger', async (c) => {
-  const headers = check(
-    triggerActionHeadersSchema,
-    Object.fromEntries(c.req.raw.headers),
-    'invalid_headers',
-    'header',
-  );
+  const headers = check(triggerActionHeadersSchema, Object.fromEntries(c.req.raw.headers), 'invalid_headers', 'header');
   const body = await readJsonBody(c, triggerActionBodySchema, 10 * 1024 * 1024);
   if (headers['x-async'] === 'true')
     throw new ApiError('not_implemented', 501, 'Asynchronous actions (X-Async) are not available yet');

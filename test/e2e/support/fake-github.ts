@@ -34,7 +34,10 @@ export async function startFakeGitHub(tokens: readonly string[]): Promise<FakeGi
     if (match && req.method === 'POST') {
       const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { title?: string; body?: string };
       if (!body.title)
-        return send(422, { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }] });
+        return send(422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }],
+        });
       issues.push({ owner: match[1] ?? '', repo: match[2] ?? '', title: body.title, body: body.body, token });
       const number = issues.length;
       return send(201, {
