@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark against the real local platform and prints results with
  * ratios to a baseline measured in the same run (machines here are noisy; compare ratios, not ms).
  */
+import { benchActions } from './actions.js';
 import { profileProxy } from './profile-proxy.js';
 import { benchProxy } from './proxy.js';
 import { benchTokenRefresh } from './token-refresh.js';
@@ -10,6 +11,7 @@ const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]>> = {
   'token-refresh': () => benchTokenRefresh(),
   proxy: () => benchProxy(),
+  actions: () => benchActions(),
   // Not part of `npm run bench`: a diagnosis, run on its own.
   'profile-proxy': () => profileProxy(),
 };

@@ -67,6 +67,7 @@ export class ScriptContext {
   readonly providerConfigKey: string;
   readonly activityLogId: string;
   readonly runId: string;
+  readonly #runToken: string;
   readonly variant: string;
   readonly lastSyncDate: Date | undefined;
   readonly logs: ScriptLogLine[] = [];
@@ -79,6 +80,7 @@ export class ScriptContext {
     this.connectionId = invocation.connectionId;
     this.providerConfigKey = invocation.providerConfigKey;
     this.runId = invocation.runId;
+    this.#runToken = invocation.runToken;
     this.activityLogId = invocation.runId;
     this.variant = invocation.variant ?? 'base';
     this.lastSyncDate = invocation.lastSyncDate ? new Date(invocation.lastSyncDate) : undefined;
@@ -97,7 +99,7 @@ export class ScriptContext {
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${HOST_ORIGIN}${path}`, {
       method,
-      headers: { [RUN_HEADER]: this.runId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { [RUN_HEADER]: this.#runToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -137,7 +139,7 @@ export class ScriptContext {
     const { url, init } = buildProxyRequest(HOST_ORIGIN, '', proxyConfig);
     const headers = new Headers(init.headers);
     headers.delete('authorization');
-    headers.set(RUN_HEADER, this.runId);
+    headers.set(RUN_HEADER, this.#runToken);
     const response = await fetch(url, { ...init, headers });
     const result = await readProxyResponse<T>(response, { ...proxyConfig, throwOnUpstreamError: false });
     const data = config.responseType === 'blob' ? (new Blob([result.data as ArrayBuffer]) as T) : result.data;
@@ -203,7 +205,7 @@ export class ScriptContext {
   }): Promise<Response> {
     const response = await fetch(`${HOST_ORIGIN}/fetch`, {
       method: 'POST',
-      headers: { [RUN_HEADER]: this.runId, 'content-type': 'application/json' },
+      headers: { [RUN_HEADER]: this.#runToken, 'content-type': 'application/json' },
       body: JSON.stringify({ ...options, url: String(options.url) }),
     });
     if (response.headers.get('x-pier-fetch') !== 'upstream') {

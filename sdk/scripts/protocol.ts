@@ -7,7 +7,7 @@
 /** The origin a script calls to reach the platform (never resolved on the network). */
 export const HOST_ORIGIN = 'https://pier.internal';
 
-/** Header carrying the run id on calls back to the platform (checked against the run's identity). */
+/** Header carrying the run's token on calls back to the platform (signed by it; names the run and its end). */
 export const RUN_HEADER = 'x-pier-run';
 
 export type ScriptKind = 'action' | 'sync' | 'on-event';
@@ -21,6 +21,8 @@ export type ScriptLogLine = { level: LogLevel; message: string; at: string };
 export type Invocation = {
   kind: ScriptKind;
   runId: string;
+  /** Sent back with every call to the platform ({@link RUN_HEADER}). */
+  runToken: string;
   connectionId: string;
   providerConfigKey: string;
   input?: unknown;

@@ -5,10 +5,14 @@
 export class RecentMap<T> {
   readonly #entries = new Map<string, { value: T; atMs: number }>();
 
+  /** `forgetOnWrites`: cleared by {@link forgetRecentRows} whenever this isolate writes the rows it holds. */
   constructor(
     readonly ttlMs: number,
     readonly maxEntries: number,
-  ) {}
+    options: { forgetOnWrites?: boolean } = {},
+  ) {
+    if (options.forgetOnWrites) forgettable.add(this as RecentMap<unknown>);
+  }
 
   get(key: string): T | undefined {
     const entry = this.#entries.get(key);
@@ -23,4 +27,14 @@ export class RecentMap<T> {
   clear(): void {
     this.#entries.clear();
   }
+}
+
+const forgettable = new Set<RecentMap<unknown>>();
+
+/**
+ * Clears every lookup of connection, integration, provider or function rows remembered in this
+ * isolate: called by each write to those rows, so this isolate reads its own writes at once.
+ */
+export function forgetRecentRows(): void {
+  for (const map of forgettable) map.clear();
 }

@@ -1,11 +1,12 @@
 import { RpcTarget, WorkerEntrypoint } from 'cloudflare:workers';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { toHex } from '../crypto/encoding.js';
 import { openDb } from '../db/client.js';
 import { deployedScripts } from '../db/schema.js';
 import { SCRIPT_COMPATIBILITY_DATE, SCRIPT_MAIN_MODULE } from './namespace.js';
-import { type DispatchOptions, SCRIPT_NOT_FOUND_HEADER } from './run-script.js';
+import { bindingKey, type DispatchOptions, type RunBinding, SCRIPT_NOT_FOUND_HEADER } from './run-script.js';
 
-type ScriptOutboundFactory = (options: { props: { run: NonNullable<DispatchOptions['outbound']>['run'] } }) => Fetcher;
+type ScriptOutboundFactory = (options: { props: { binding: RunBinding } }) => Fetcher;
 
 /** A loaded user script as the caller sees it: the same `fetch` a dispatch-namespace worker offers. */
 class LoadedScript extends RpcTarget {
@@ -44,17 +45,39 @@ export class LoaderDispatcher extends WorkerEntrypoint<Env> {
     return new LoadedScript(async () => {
       const loader = env.LOADER;
       if (!loader) throw new Error('LOADER binding missing: LoaderDispatcher only runs in the local environment');
-      const row = await openDb(env.DB).select().from(deployedScripts).where(eq(deployedScripts.name, name)).get();
+      const db = openDb(env.DB);
+      // The version only: the code (hundreds of KiB) is read when an isolate has to be made.
+      const row = await db
+        .select({ name: deployedScripts.name, version: deployedScripts.version })
+        .from(deployedScripts)
+        .where(eq(deployedScripts.name, name))
+        .get();
       if (!row) return undefined;
-      // One isolate per run: the outbound identity is fixed when an isolate is made, and nothing
-      // a run leaves in module state can reach another run.
-      const worker = loader.get(`${row.name}@${row.version}${run ? `#${run.runId}` : ''}`, () => ({
-        compatibilityDate: SCRIPT_COMPATIBILITY_DATE,
-        mainModule: SCRIPT_MAIN_MODULE,
-        modules: { [SCRIPT_MAIN_MODULE]: row.code },
-        globalOutbound: run ? exports.ScriptOutbound({ props: { run } }) : null,
-        limits: options.limits,
-      }));
+      // One isolate per script version and binding (connection, kind, dry run): the outbound's
+      // binding is fixed when an isolate is made, so isolates are never shared across connections,
+      // and runs on the same binding reuse a warm isolate (one per run exhausts memory under load).
+      const key = run
+        ? `${row.name}@${row.version}#${toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(bindingKey(run))))}`
+        : `${row.name}@${row.version}`;
+      const worker = loader.get(key, async () => {
+        const code = await db
+          .select({ code: deployedScripts.code })
+          .from(deployedScripts)
+          .where(and(eq(deployedScripts.name, name), eq(deployedScripts.version, row.version)))
+          .get();
+        return {
+          compatibilityDate: SCRIPT_COMPATIBILITY_DATE,
+          mainModule: SCRIPT_MAIN_MODULE,
+          // A redeploy between the two reads: an empty module answers 404 and the next run loads the new one.
+          modules: {
+            [SCRIPT_MAIN_MODULE]:
+              code?.code ??
+              `export default { fetch: () => new Response('redeployed', { status: 404, headers: { '${SCRIPT_NOT_FOUND_HEADER}': '1' } }) }`,
+          },
+          globalOutbound: run ? exports.ScriptOutbound({ props: { binding: run } }) : null,
+          limits: options.limits,
+        };
+      });
       return worker.getEntrypoint();
     }, name);
   }

@@ -10,25 +10,51 @@ import type { Invocation, RunResult } from '../../sdk/scripts/protocol.js';
 /** Set by the local stand-in on its "no such script" answer. */
 export const SCRIPT_NOT_FOUND_HEADER = 'x-pier-script-not-found';
 
-/** Who a run is, as the platform decided: every call the script makes back is bound to this. */
-export type RunIdentity = {
+/**
+ * What a script's isolate is bound to, set by the platform when it dispatches: every call the
+ * script makes back is served as this environment, integration, connection and script. The
+ * script never sees it (it travels as the outbound's parameters).
+ */
+export type RunBinding = {
   environmentId: number;
   integrationKey: string;
   connectionId: string;
   functionName: string;
   kind: Invocation['kind'];
-  runId: string;
-  /** Epoch ms after which the platform refuses the run's calls. */
-  expiresAt: number;
   /** Dry runs read but never write. */
   dryRun: boolean;
   /** How many actions deep (an action triggering an action): bounded. */
   depth: number;
 };
 
+/** One run: its binding, plus the run id and the end of its time (carried by its signed run token). */
+export type RunIdentity = RunBinding & {
+  runId: string;
+  /** Epoch ms after which the platform refuses the run's calls. */
+  expiresAt: number;
+};
+
+/** The binding as one string (what run tokens are signed over, and what isolates are cached by). */
+export function bindingKey(binding: RunBinding): string {
+  return JSON.stringify([
+    binding.environmentId,
+    binding.integrationKey,
+    binding.connectionId,
+    binding.functionName,
+    binding.kind,
+    binding.dryRun,
+    binding.depth,
+  ]);
+}
+
+export function bindingOf(run: RunIdentity): RunBinding {
+  const { runId: _runId, expiresAt: _expiresAt, ...binding } = run;
+  return binding;
+}
+
 export type ScriptResult = { ok: true; response: Response } | { ok: false; reason: 'script_not_found' };
 
-export type DispatchOptions = { outbound?: { run: RunIdentity }; limits?: { cpuMs?: number; subRequests?: number } };
+export type DispatchOptions = { outbound?: { run: RunBinding }; limits?: { cpuMs?: number; subRequests?: number } };
 type Dispatcher = {
   get(
     name: string,
@@ -50,12 +76,16 @@ export async function runScript(
 ): Promise<ScriptResult> {
   const dispatcher = env.DISPATCHER as unknown as Dispatcher;
   let response: Response;
+  const script = dispatcher.get(name, {}, options) as ReturnType<Dispatcher['get']> & { [Symbol.dispose]?: () => void };
   try {
-    response = await dispatcher.get(name, {}, options).fetch(request);
+    response = await script.fetch(request);
   } catch (err) {
     // Workers for Platforms signals an unknown script by throwing.
     if (err instanceof Error && /not found/i.test(err.message)) return { ok: false, reason: 'script_not_found' };
     throw err;
+  } finally {
+    // The local stand-in hands back an RPC stub: release it (a namespace's Fetcher has nothing to release).
+    script[Symbol.dispose]?.();
   }
   if (response.headers.has(SCRIPT_NOT_FOUND_HEADER)) return { ok: false, reason: 'script_not_found' };
   return { ok: true, response };
@@ -88,8 +118,9 @@ export async function dispatchRun(
   });
   try {
     const answer = await Promise.race([
-      runScript(env, name, request, { outbound: { run }, limits: { cpuMs: RUN_CPU_MS } }).then(async (result) =>
-        result.ok ? { ok: true as const, result: (await result.response.json()) as RunResult } : result,
+      runScript(env, name, request, { outbound: { run: bindingOf(run) }, limits: { cpuMs: RUN_CPU_MS } }).then(
+        async (result) =>
+          result.ok ? { ok: true as const, result: (await result.response.json()) as RunResult } : result,
       ),
       timeout,
     ]);

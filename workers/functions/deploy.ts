@@ -11,6 +11,7 @@ import type {
   deployBodySchema,
   FunctionDefinition,
 } from '../../sdk/contract/functions.js';
+import { forgetRecentRows } from '../cache/recent-map.js';
 import { toHex } from '../crypto/encoding.js';
 import type { Db } from '../db/client.js';
 import { type EnvironmentRow, type FunctionRow, functions, type IntegrationRow } from '../db/schema.js';
@@ -173,6 +174,7 @@ export async function deployFunctions(
       });
   }
   for (const row of removals) await removeFunction(scope, row);
+  forgetRecentRows();
   return { plan, applied: true };
 }
 
@@ -181,6 +183,7 @@ export async function removeFunction(scope: DeployScope, row: FunctionRow): Prom
   await scope.db
     .delete(functions)
     .where(and(eq(functions.id, row.id), eq(functions.environmentId, scope.environment.id)));
+  forgetRecentRows();
   await removeScript(scope.env, row.dispatchName);
 }
 

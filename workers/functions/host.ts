@@ -7,12 +7,13 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { z } from 'zod';
 import { PROXY_HEADERS } from '../../sdk/contract/proxy.js';
-import { HOST_ORIGIN } from '../../sdk/scripts/protocol.js';
+import { HOST_ORIGIN, RUN_HEADER } from '../../sdk/scripts/protocol.js';
 import { readConfig } from '../config.js';
 import { getConnection, resolveIntegration, setMetadata } from '../connections/service.js';
 import { findConnectionRow } from '../connections/store.js';
+import { verifyRunToken } from '../crypto/run-token.js';
 import { openDb } from '../db/client.js';
-import type { RunIdentity } from '../dispatch/run-script.js';
+import { bindingKey, type RunBinding, type RunIdentity } from '../dispatch/run-script.js';
 import { findEnvironmentById } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
 import { check } from '../http/validate.js';
@@ -68,7 +69,7 @@ async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promi
  */
 export async function serveHostCall(
   env: Env,
-  run: RunIdentity,
+  binding: RunBinding,
   request: Request,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<Response> {
@@ -80,14 +81,20 @@ export async function serveHostCall(
         403,
         `Scripts reach the network only through the connection's proxy (nango.proxy); ${url.origin} is not reachable`,
       );
-    if (Date.now() > run.expiresAt) throw new ApiError('run_expired', 403, 'This run has ended; its calls are refused');
+    const config = readConfig(env);
+    const token = await verifyRunToken(config, request.headers.get(RUN_HEADER), bindingKey(binding));
+    if (!token.ok)
+      throw token.reason === 'expired'
+        ? new ApiError('run_expired', 403, 'This run has ended; its calls are refused')
+        : new ApiError('unauthorized', 401, 'Calls to the platform must carry their run’s token');
+    const run: RunIdentity = { ...binding, runId: token.runId, expiresAt: token.expiresAt };
     const db = openDb(env.DB);
     const environment = await findEnvironmentById(db, run.environmentId);
     if (!environment) throw new ApiError('unknown_environment', 403, 'The environment of this run no longer exists');
     const scope: RunScope = {
       env,
       db,
-      config: readConfig(env),
+      config,
       environment,
       requestId: run.runId,
       waitUntil,
@@ -96,9 +103,7 @@ export async function serveHostCall(
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err);
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/params:.*$/i, '') : 'error';
-    console.error(
-      JSON.stringify({ level: 'error', runId: run.runId, error: 'script host', message: message.slice(0, 300) }),
-    );
+    console.error(JSON.stringify({ level: 'error', error: 'script host', message: message.slice(0, 300) }));
     return errorResponse(new ApiError('internal_error', 500, 'The platform failed to serve this call'));
   }
 }
@@ -261,21 +266,21 @@ async function uncontrolledFetch(
 }
 
 /**
- * The outbound side of a locally loaded script: the loader's `globalOutbound`, made per run with
- * the run in its props (set by the platform, invisible to the script).
+ * The outbound side of a locally loaded script: the loader's `globalOutbound`, made per isolate
+ * with the binding in its props (set by the platform, invisible to the script).
  */
-export class ScriptOutbound extends WorkerEntrypoint<Env, { run: RunIdentity }> {
+export class ScriptOutbound extends WorkerEntrypoint<Env, { binding: RunBinding }> {
   override fetch(request: Request): Promise<Response> {
-    return serveHostCall(this.env, this.ctx.props.run, request, (p) => this.ctx.waitUntil(p));
+    return serveHostCall(this.env, this.ctx.props.binding, request, (p) => this.ctx.waitUntil(p));
   }
 }
 
 /**
- * The same host for production's outbound worker (`workers/outbound/`), which receives the run
+ * The same host for production's outbound worker (`workers/outbound/`), which receives the binding
  * from the dispatch namespace and calls this over a service binding only platform workers hold.
  */
 export class ScriptHost extends WorkerEntrypoint<Env> {
-  serve(run: RunIdentity, request: Request): Promise<Response> {
-    return serveHostCall(this.env, run, request, (p) => this.ctx.waitUntil(p));
+  serve(binding: RunBinding, request: Request): Promise<Response> {
+    return serveHostCall(this.env, binding, request, (p) => this.ctx.waitUntil(p));
   }
 }

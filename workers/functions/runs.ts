@@ -3,12 +3,14 @@
  * script's result into an answer or a documented error. Every run leaves lines in the operations log.
  */
 import type { Invocation, RunResult, ScriptFailure } from '../../sdk/scripts/protocol.js';
+import { RecentMap } from '../cache/recent-map.js';
 import type { PierConfig } from '../config.js';
 import { resolveIntegration } from '../connections/service.js';
 import { findConnectionRow } from '../connections/store.js';
+import { signRunToken } from '../crypto/run-token.js';
 import type { Db } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, FunctionRow, IntegrationRow } from '../db/schema.js';
-import { dispatchRun, type RunIdentity } from '../dispatch/run-script.js';
+import { bindingKey, bindingOf, dispatchRun, type RunIdentity } from '../dispatch/run-script.js';
 import { ApiError } from '../http/api-error.js';
 import { queueOperation } from '../logs/service.js';
 import type { NewOperation } from '../logs/store.js';
@@ -36,8 +38,28 @@ export type ActionTarget = {
   fn: FunctionRow;
 };
 
+/**
+ * Triggers' lookups remembered 5 s per isolate, like the proxy's (a deleted connection or removed
+ * action stops within 5 s everywhere, at once in the isolate that changed it).
+ */
+const recentActions = new RecentMap<ActionTarget>(5000, 5000, { forgetOnWrites: true });
+
 /** The integration, connection and deployed action a trigger names; 404s in the documented shape. */
 export async function resolveAction(
+  scope: RunScope,
+  integrationKey: string,
+  connectionId: string,
+  actionName: string,
+): Promise<ActionTarget> {
+  const key = `${scope.environment.id}\u0000${integrationKey}\u0000${connectionId}\u0000${actionName}`;
+  const known = recentActions.get(key);
+  if (known) return known;
+  const target = await lookUpAction(scope, integrationKey, connectionId, actionName);
+  recentActions.set(key, target);
+  return target;
+}
+
+async function lookUpAction(
   scope: RunScope,
   integrationKey: string,
   connectionId: string,
@@ -98,6 +120,7 @@ export async function executeRun(
   const invocation: Invocation = {
     kind: run.kind,
     runId: run.runId,
+    runToken: await signRunToken(scope.config, run.runId, run.expiresAt, bindingKey(bindingOf(run))),
     connectionId: run.connectionId,
     providerConfigKey: run.integrationKey,
     ...extra,

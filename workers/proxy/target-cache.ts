@@ -1,4 +1,4 @@
-import { RecentMap } from '../cache/recent-map.js';
+import { forgetRecentRows, RecentMap } from '../cache/recent-map.js';
 import type { findConnectionByKeys } from '../connections/store.js';
 
 /**
@@ -10,11 +10,12 @@ import type { findConnectionByKeys } from '../connections/store.js';
  */
 type Found = NonNullable<Awaited<ReturnType<typeof findConnectionByKeys>>>;
 
-export const recentTargets = new RecentMap<Found>(5000, 5000);
+export const recentTargets = new RecentMap<Found>(5000, 5000, { forgetOnWrites: true });
 
 export const targetKey = (environmentId: number, integrationKey: string, connectionId: string) =>
   `${environmentId}\u0000${integrationKey}\u0000${connectionId}`;
 
+/** Clears the proxy's remembered targets, and every other lookup of the rows written (actions'). */
 export function forgetProxyTargets(): void {
-  recentTargets.clear();
+  forgetRecentRows();
 }

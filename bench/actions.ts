@@ -1,0 +1,140 @@
+/**
+ * What an action costs over the proxy call it makes, in one run on the Miniflare runtime: Pier's
+ * `/proxy` GET to a local upstream; an action that makes that same call (`nango.get`) and returns;
+ * a no-op action (dispatch and the run's isolate alone). Actions are built and deployed with the CLI's
+ * own compile step (zod bundled, as a real project has it).
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { callApi } from '../sdk/cli/api.js';
+import { compileProject } from '../sdk/cli/compile.js';
+import { startPlatform } from '../test/e2e/support/platform.js';
+import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
+import { httpGet, loadAgent, ms, summarize } from './stats.js';
+
+type Series = { rps: number; p50: number; p99: number };
+
+function httpPost(agent: ReturnType<typeof loadAgent>, url: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      url,
+      { agent, method: 'POST', headers: { ...headers, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function closedLoop(
+  clients: number,
+  total: number,
+  call: () => Promise<{ status: number; body: string }>,
+): Promise<Series> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < total) {
+        issued++;
+        const t = performance.now();
+        const { status, body } = await call();
+        if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const { p50, p99 } = summarize(latencies);
+  return { rps: latencies.length / ((performance.now() - started) / 1000), p50, p99 };
+}
+
+async function writeProject(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pier-bench-actions-'));
+  await mkdir(join(dir, 'bench/actions'), { recursive: true });
+  await writeFile(
+    join(dir, 'index.ts'),
+    "import './bench/actions/fetch-item.js';\nimport './bench/actions/noop.js';\n",
+  );
+  await writeFile(
+    join(dir, 'bench/actions/fetch-item.ts'),
+    `import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({
+  description: 'One GET through the proxy',
+  input: z.object({ id: z.string() }),
+  output: z.object({ name: z.string() }),
+  exec: async (nango, input) => {
+    const { data } = await nango.get({ endpoint: '/items/' + input.id });
+    return { name: data.name };
+  },
+});
+`,
+  );
+  await writeFile(
+    join(dir, 'bench/actions/noop.ts'),
+    `import { createAction } from 'nango';
+import { z } from 'zod';
+export default createAction({ description: 'Nothing', input: z.object({}), output: z.object({}), exec: async () => ({}) });
+`,
+  );
+  return dir;
+}
+
+export async function benchActions(options: { requests?: number; levels?: number[] } = {}): Promise<string[]> {
+  const requests = options.requests ?? 500;
+  const levels = options.levels ?? [1, 10];
+  const upstream = await startBenchUpstream();
+  const platform = await startPlatform();
+  const lines: string[] = [];
+  try {
+    const proxyHeaders = await connectBenchTarget(platform, upstream.url);
+    const project = await writeProject();
+    const compiled = await compileProject(project, { typeCheck: false });
+    await callApi({ host: platform.url, secretKey: platform.secretKey }, 'POST', '/functions/deployments', {
+      integrations: ['bench'],
+      functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+    });
+    const agent = loadAgent(64);
+    const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, proxyHeaders);
+    const action = (name: string, input: unknown) => () =>
+      httpPost(agent, `${platform.url}/action/trigger`, proxyHeaders, JSON.stringify({ action_name: name, input }));
+    const fetchItem = action('fetch-item', { id: '1' });
+    const noop = action('noop', {});
+    for (const path of [proxied, fetchItem, noop]) await closedLoop(4, 100, path);
+
+    lines.push(
+      `Actions: ${requests} calls per series, closed loop, same upstream, same run (Miniflare runtime; bundles ${compiled
+        .map((s) => `${s.name} ${(s.bytes / 1024).toFixed(0)} KiB`)
+        .join(', ')})`,
+    );
+    lines.push('clients  series                         req/s     p50       p99');
+    for (const clients of levels) {
+      const p = await closedLoop(clients, requests, proxied);
+      const a = await closedLoop(clients, requests, fetchItem);
+      const n = await closedLoop(clients, requests, noop);
+      const row = (name: string, s: Series) =>
+        `${String(clients).padStart(7)}  ${name.padEnd(30)} ${s.rps.toFixed(0).padStart(6)}  ${ms(s.p50).padStart(8)}  ${ms(s.p99).padStart(8)}`;
+      lines.push(row('Pier /proxy GET', p), row('action making that GET', a), row('no-op action', n));
+      lines.push(
+        `         action overhead over its proxy call: p50 +${ms(a.p50 - p.p50)} (target ≤ +5 ms), throughput x${(a.rps / p.rps).toFixed(2)} of /proxy`,
+      );
+    }
+    agent.destroy();
+  } catch (err) {
+    throw err;
+  } finally {
+    await platform.stop();
+    await upstream.close();
+  }
+  return lines;
+}
