@@ -130,8 +130,6 @@ export async function benchActions(options: { requests?: number; levels?: number
       );
     }
     agent.destroy();
-  } catch (err) {
-    throw err;
   } finally {
     await platform.stop();
     await upstream.close();

@@ -10,14 +10,20 @@ import { readConfig } from '../workers/config.js';
 import { findConnectionRow } from '../workers/connections/store.js';
 import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
 import { openDb } from '../workers/db/client.js';
+import { asyncLeaseMs, runAsyncAction } from '../workers/functions/async-actions.js';
 import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
+  deleteTask,
+  dueTasks,
   migrate,
+  nextTaskAtMs,
   readCredentials,
   readMeta,
   readRateLimit,
   resealCredentials,
+  type Task,
+  upsertTask,
   writeCredentials,
   writeMeta,
   writeRateLimit,
@@ -210,8 +216,9 @@ export class ConnectionObject extends DurableObject<Env> {
    * teardown never reached it) erases itself.
    */
   override async alarm(): Promise<void> {
+    await this.#runDueTasks();
     const row = readCredentials(this.ctx.storage.sql);
-    if (!row) return;
+    if (!row) return this.#scheduleAlarm();
     if (await this.#isOrphaned()) {
       await this.destroy();
       return;
@@ -233,17 +240,52 @@ export class ConnectionObject extends DurableObject<Env> {
     });
   }
 
-  /** Every object that holds credentials has an alarm: the next refresh, or at least the existence check. */
+  /** Adds (or reschedules) work for the alarm: an async action to run at `dueAtMs`. */
+  async scheduleTask(task: Task): Promise<void> {
+    upsertTask(this.ctx.storage.sql, task);
+    await this.#scheduleAlarm();
+  }
+
+  /**
+   * Runs the tasks that are due, a few at a time. Each is leased first (its due time moved past
+   * the run's limit), so a run lost with its process runs again when the lease ends.
+   */
+  async #runDueTasks(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    const tasks = dueTasks(sql, now, 5);
+    if (tasks.length === 0) return;
+    const lease = now + asyncLeaseMs(this.env);
+    for (const task of tasks) upsertTask(sql, { ...task, dueAtMs: lease });
+    await Promise.all(
+      tasks.map(async (task) => {
+        try {
+          const outcome = await runAsyncAction(this.env, task.id, (p) => this.ctx.waitUntil(p));
+          if (outcome.done) deleteTask(sql, task.id);
+          else upsertTask(sql, { ...task, dueAtMs: outcome.retryAtMs });
+        } catch (err) {
+          // The lease stands: the task runs again when it ends (a D1 outage, say).
+          console.error(JSON.stringify({ level: 'error', task: task.kind, error: (err as Error).name }));
+        }
+      }),
+    );
+    await this.#scheduleAlarm();
+  }
+
+  /**
+   * One alarm for everything the object does: the next task, the next refresh, and for every
+   * object holding credentials at least the daily existence check.
+   */
   async #scheduleAlarm(): Promise<void> {
     const row = readCredentials(this.ctx.storage.sql);
-    if (!row) return this.ctx.storage.deleteAlarm();
     const now = Date.now();
-    await this.ctx.storage.setAlarm(
-      Math.min(
-        nextRefreshAtMs(row, now, this.#bufferSeconds()) ?? Number.POSITIVE_INFINITY,
-        now + EXISTENCE_CHECK_INTERVAL_MS,
-      ),
+    const next = Math.min(
+      nextTaskAtMs(this.ctx.storage.sql) ?? Number.POSITIVE_INFINITY,
+      row ? (nextRefreshAtMs(row, now, this.#bufferSeconds()) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
+      row ? now + EXISTENCE_CHECK_INTERVAL_MS : Number.POSITIVE_INFINITY,
     );
+    if (next === Number.POSITIVE_INFINITY) return this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.setAlarm(next);
   }
 
   /** No connection row in D1 for this object's connection (a D1 failure throws, so the alarm is retried). */

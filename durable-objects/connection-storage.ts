@@ -25,6 +25,13 @@ const MIGRATIONS: readonly string[] = [
      reset_at_ms INTEGER,
      blocked_until_ms INTEGER
    )`,
+  // Work the object's alarm runs for its connection (async actions; syncs later). `due_at_ms` is
+  // moved past the run's time limit while it runs, so a run lost with its process is run again.
+  `CREATE TABLE IF NOT EXISTS tasks (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     due_at_ms INTEGER NOT NULL
+   )`,
 ];
 
 export function migrate(sql: SqlStorage): number {
@@ -145,7 +152,38 @@ export function writeRateLimit(sql: SqlStorage, state: RateLimitState): void {
 }
 
 export function clearAll(sql: SqlStorage): void {
+  sql.exec(`DELETE FROM tasks`);
   sql.exec(`DELETE FROM rate_limit`);
   sql.exec(`DELETE FROM credentials`);
   sql.exec(`DELETE FROM meta`);
+}
+
+export type Task = { id: string; kind: 'async_action'; dueAtMs: number };
+
+export function upsertTask(sql: SqlStorage, task: Task): void {
+  sql.exec(
+    `INSERT INTO tasks (id, kind, due_at_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET due_at_ms = excluded.due_at_ms`,
+    task.id,
+    task.kind,
+    task.dueAtMs,
+  );
+}
+
+export function deleteTask(sql: SqlStorage, id: string): void {
+  sql.exec(`DELETE FROM tasks WHERE id = ?`, id);
+}
+
+export function dueTasks(sql: SqlStorage, nowMs: number, limit: number): Task[] {
+  return sql
+    .exec<{ id: string; kind: Task['kind']; due_at_ms: number }>(
+      `SELECT id, kind, due_at_ms FROM tasks WHERE due_at_ms <= ? ORDER BY due_at_ms LIMIT ?`,
+      nowMs,
+      limit,
+    )
+    .toArray()
+    .map((row) => ({ id: row.id, kind: row.kind, dueAtMs: row.due_at_ms }));
+}
+
+export function nextTaskAtMs(sql: SqlStorage): number | undefined {
+  return sql.exec<{ at: number | null }>(`SELECT MIN(due_at_ms) AS at FROM tasks`).toArray()[0]?.at ?? undefined;
 }

@@ -5,7 +5,8 @@
  * Safe to run again: data and keys persist in PIER_STATE_DIR (default .wrangler/state).
  * `npm run dev` (`--wrangler`) serves the same Worker with `wrangler dev` instead, for its live reload.
  *
- * Environment: PORT (default 3003), PIER_SECRET_KEY (fixes the dev key), PIER_STATE_DIR.
+ * Environment: PORT (default 3003), PIER_SECRET_KEY (fixes the dev key), PIER_STATE_DIR, and the Worker
+ * settings PIER_ACTION_TIMEOUT_SECONDS and PIER_LOG_RETENTION_DAYS (over wrangler.toml's).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -104,6 +105,7 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     buildDir: join(stateDir, 'pier-build'),
     // For profiling (bench/profile-proxy.ts): workerd's DevTools protocol on this port.
     ...(process.env.PIER_INSPECTOR_PORT ? { inspectorPort: Number(process.env.PIER_INSPECTOR_PORT) } : {}),
+    vars: settingsFromEnvironment(),
   });
   // Miniflare's exit hook and the signal-exit handlers that wrangler and miniflare install on import would
   // end workerd (or re-raise the signal) before that work is done: our handler alone decides.
@@ -112,6 +114,18 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
   await applyMigrations(runtime.db, join(root, 'd1-migrations'));
   await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys, demoOrigin: baseUrl }, splitStatements);
   printBanner(secretKey);
+}
+
+/** Settings `npm start` passes to the Worker from its own environment, over wrangler.toml's. */
+const PASSED_SETTINGS = ['PIER_ACTION_TIMEOUT_SECONDS', 'PIER_LOG_RETENTION_DAYS'] as const;
+
+function settingsFromEnvironment(): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const name of PASSED_SETTINGS) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') vars[name] = value;
+  }
+  return vars;
 }
 
 async function waitForHealth(deadlineMs: number): Promise<void> {

@@ -131,11 +131,14 @@ export async function startLocalRuntime(options: {
   buildDir: string;
   /** workerd's inspector (DevTools protocol) on this port, for profiling; off by default. */
   inspectorPort?: number;
+  /** Variables over the config's (the `PIER_*` settings `npm start` takes from its environment). */
+  vars?: Record<string, string>;
 }): Promise<LocalRuntime> {
   const config = readWorkerConfig(options.root, options.environment);
   const scriptPath = await bundleWorker(config, options.buildDir);
   const mf = new Miniflare({
     ...config.workerOptions,
+    bindings: { ...(config.workerOptions as { bindings?: Record<string, unknown> }).bindings, ...options.vars },
     name: 'pier-local',
     modules: true,
     modulesRoot: options.buildDir,

@@ -316,3 +316,36 @@ export const functionLocks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.connectionRowId, t.key] })],
 );
+
+/**
+ * Actions triggered with `X-Async: true`: the request, its attempts and its outcome. The run itself
+ * is a task of the connection's Durable Object (its alarm survives restarts); this row is what
+ * `GET /action/:id` reads. Goes with its connection.
+ */
+export const asyncActions = sqliteTable(
+  'async_actions',
+  {
+    id: text('id').primaryKey(),
+    environmentId: environmentRef(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    connectionRowId: integer('connection_row_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    actionName: text('action_name').notNull(),
+    /** JSON of the input. */
+    input: text('input').notNull(),
+    /** `waiting`, `running`, `succeeded` or `failed`. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxRetries: integer('max_retries').notNull().default(0),
+    /** JSON of the output once succeeded. */
+    output: text('output'),
+    /** JSON `{ code, message, payload? }` once failed (or of the last failed attempt). */
+    error: text('error'),
+    ...timestamps,
+  },
+  (t) => [index('async_actions_env_created').on(t.environmentId, t.createdAt)],
+);
+export type AsyncActionRow = typeof asyncActions.$inferSelect;

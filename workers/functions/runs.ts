@@ -25,8 +25,13 @@ export type RunScope = {
   waitUntil(promise: Promise<unknown>): void;
 };
 
-/** Wall-clock time a synchronous action may take. */
+/** Wall-clock time an action may take, unless `PIER_ACTION_TIMEOUT_SECONDS` says otherwise (1–900). */
 export const ACTION_TIMEOUT_MS = 60_000;
+
+export function actionTimeoutMs(env: object): number {
+  const seconds = Number((env as { PIER_ACTION_TIMEOUT_SECONDS?: string }).PIER_ACTION_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 1 && seconds <= 900 ? Math.round(seconds * 1000) : ACTION_TIMEOUT_MS;
+}
 /** How deep actions may trigger actions. */
 export const MAX_ACTION_DEPTH = 3;
 /** Script log lines kept in the operations log per run (the rest are counted). */
@@ -237,7 +242,7 @@ export async function runAction(
   if (depth > MAX_ACTION_DEPTH)
     throw new ApiError('script_error', 400, `Actions may trigger actions at most ${MAX_ACTION_DEPTH} deep`);
   const target = await resolveAction(scope, request.integrationKey, request.connectionId, request.actionName);
-  const run = newRunIdentity(scope, target, { timeoutMs: ACTION_TIMEOUT_MS, dryRun: false, depth });
+  const run = newRunIdentity(scope, target, { timeoutMs: actionTimeoutMs(scope.env), dryRun: false, depth });
   const report = await executeRun(scope, target.fn.dispatchName, run, { input: request.input ?? null });
   if (report.outcome === 'failure') throw report.error;
   return report.output;

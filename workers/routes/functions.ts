@@ -12,9 +12,10 @@ import {
 } from '../../sdk/contract/functions.js';
 import { integrationPathSchema } from '../../sdk/contract/integrations.js';
 import type { AppEnv } from '../app-env.js';
+import { asyncActionAnswer, enqueueAsyncAction } from '../functions/async-actions.js';
 import { deployFunctions, formatFunction, removeFunction } from '../functions/deploy.js';
 import { dryrunFunction } from '../functions/dryrun.js';
-import { type RunScope, runAction } from '../functions/runs.js';
+import { type RunScope, resolveAction, runAction } from '../functions/runs.js';
 import { findFunctionRow, listFunctionRows } from '../functions/store.js';
 import { ApiError } from '../http/api-error.js';
 import { check, readJsonBody, readParams, readQuery } from '../http/validate.js';
@@ -125,17 +126,39 @@ export const scriptsConfigRoutes = new Hono<AppEnv>({ strict: false })
     );
   });
 
-/** `POST /action/trigger` (synchronous; `X-Async` arrives with async runs). */
-export const actionRoutes = new Hono<AppEnv>({ strict: false }).use(requireSecretKey).post('/trigger', async (c) => {
-  const headers = check(triggerActionHeadersSchema, Object.fromEntries(c.req.raw.headers), 'invalid_headers', 'header');
-  const body = await readJsonBody(c, triggerActionBodySchema, 10 * 1024 * 1024);
-  if (headers['x-async'] === 'true')
-    throw new ApiError('not_implemented', 501, 'Asynchronous actions (X-Async) are not available yet');
-  const output = await runAction(runScopeOf(c), {
-    integrationKey: headers['provider-config-key'],
-    connectionId: headers['connection-id'],
-    actionName: body.action_name,
-    input: body.input,
+const asyncActionPathSchema = z.object({ id: z.uuid() });
+
+/** `POST /action/trigger` (synchronous, or with `X-Async: true` run by the connection's object) and `GET /action/:id`. */
+export const actionRoutes = new Hono<AppEnv>({ strict: false })
+  .use(requireSecretKey)
+  .get('/:id', async (c) => {
+    const { id } = readParams(c, asyncActionPathSchema);
+    const answer = await asyncActionAnswer({ db: c.get('db'), environment: c.get('environment') }, id);
+    return c.json(answer.body ?? null, answer.status);
+  })
+  .post('/trigger', async (c) => {
+    const headers = check(
+      triggerActionHeadersSchema,
+      Object.fromEntries(c.req.raw.headers),
+      'invalid_headers',
+      'header',
+    );
+    const body = await readJsonBody(c, triggerActionBodySchema, 10 * 1024 * 1024);
+    if (headers['x-async'] === 'true') {
+      const scope = runScopeOf(c);
+      const target = await resolveAction(
+        scope,
+        headers['provider-config-key'],
+        headers['connection-id'],
+        body.action_name,
+      );
+      return c.json(await enqueueAsyncAction(scope, target, body.input, headers['x-max-retries'] ?? 0));
+    }
+    const output = await runAction(runScopeOf(c), {
+      integrationKey: headers['provider-config-key'],
+      connectionId: headers['connection-id'],
+      actionName: body.action_name,
+      input: body.input,
+    });
+    return c.json(output ?? null);
   });
-  return c.json(output ?? null);
-});

@@ -11,8 +11,11 @@ export type RunningPlatform = {
   url: string;
   secretKey: string;
   stateDir: string;
-  /** Ends the platform: SIGTERM to its whole process group (like a terminal's Ctrl-C), or to `npm start` only. */
-  stop(options?: { only?: 'npm' }): Promise<void>;
+  /**
+   * Ends the platform: SIGTERM to its whole process group (like a terminal's Ctrl-C), or to `npm start`
+   * only; `kill: true` sends SIGKILL to the group instead (a crash: nothing gets to finish).
+   */
+  stop(options?: { only?: 'npm'; kill?: boolean }): Promise<void>;
   output(): string;
   /** Resident memory of the workerd process that runs Pier's Worker, in bytes (Linux); 0 when not found. */
   workerRssBytes(): number;
@@ -156,7 +159,7 @@ export async function startPlatform(
           setTimeout(() => signal('SIGKILL'), 5_000).unref();
           resolveStop();
         });
-        signal('SIGTERM');
+        signal(stopOptions.kill ? 'SIGKILL' : 'SIGTERM');
       }),
   };
 }
