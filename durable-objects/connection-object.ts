@@ -11,6 +11,7 @@ import { findConnectionRow } from '../workers/connections/store.js';
 import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
 import { openDb } from '../workers/db/client.js';
 import { asyncLeaseMs, runAsyncAction } from '../workers/functions/async-actions.js';
+import { runOnEventTask } from '../workers/functions/on-events.js';
 import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
@@ -260,7 +261,11 @@ export class ConnectionObject extends DurableObject<Env> {
     await Promise.all(
       tasks.map(async (task) => {
         try {
-          const outcome = await runAsyncAction(this.env, task.id, (p) => this.ctx.waitUntil(p));
+          const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
+          const outcome =
+            task.kind === 'on_event'
+              ? await runOnEventTask(this.env, task.id, waitUntil).then(() => ({ done: true as const }))
+              : await runAsyncAction(this.env, task.id, waitUntil);
           if (outcome.done) deleteTask(sql, task.id);
           else upsertTask(sql, { ...task, dueAtMs: outcome.retryAtMs });
         } catch (err) {

@@ -158,7 +158,7 @@ export function clearAll(sql: SqlStorage): void {
   sql.exec(`DELETE FROM meta`);
 }
 
-export type Task = { id: string; kind: 'async_action'; dueAtMs: number };
+export type Task = { id: string; kind: 'async_action' | 'on_event'; dueAtMs: number };
 
 export function upsertTask(sql: SqlStorage, task: Task): void {
   sql.exec(

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'invalid_state',
   'oauth_error',
   'connection_test_failed',
+  'connection_validation_failed',
   'connection_refresh_failed',
   'forbidden_url',
   'host_not_allowed',

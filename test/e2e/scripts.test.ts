@@ -96,6 +96,29 @@ export default createAction({
 `,
     );
     await writeFile(
+      join(project, 'github/on-events/check-token.ts'),
+      `import { createOnEvent } from 'nango';
+export default createOnEvent({
+  event: 'validate-connection',
+  description: 'Refuses credentials GitHub does not accept',
+  exec: async (nango) => {
+    await nango.get({ endpoint: '/user', retries: 0 });
+  },
+});
+`,
+    );
+    await writeFile(
+      join(project, 'github/on-events/goodbye.ts'),
+      `import { createOnEvent } from 'nango';
+export default createOnEvent({
+  event: 'pre-connection-deletion',
+  exec: async (nango) => {
+    await nango.post({ endpoint: '/repos/acme/audit/issues', data: { title: 'goodbye ' + nango.connectionId } });
+  },
+});
+`,
+    );
+    await writeFile(
       join(project, 'github/actions/unchecked-issue.ts'),
       `import { createAction } from 'nango';
 import { z } from 'zod';
@@ -133,7 +156,7 @@ export default createAction({
     );
     await writeFile(
       join(project, 'index.ts'),
-      `${await readFile(join(project, 'index.ts'), 'utf8')}import './github/actions/refuse.js';\nimport './github/actions/escape.js';\nimport './github/actions/unchecked-issue.js';\n`,
+      `${await readFile(join(project, 'index.ts'), 'utf8')}import './github/actions/refuse.js';\nimport './github/actions/escape.js';\nimport './github/actions/unchecked-issue.js';\nimport './github/on-events/check-token.js';\nimport './github/on-events/goodbye.js';\n`,
     );
 
     const compile = await pier(['compile']);
@@ -148,7 +171,7 @@ export default createAction({
 
     const deploy = await pier(['deploy', '--yes']);
     expect(deploy.code, deploy.stderr).toBe(0);
-    expect(deploy.stdout).toContain('6 created');
+    expect(deploy.stdout).toContain('8 created');
 
     const result = await nango.triggerAction('github', 'octo', 'create-issue', {
       owner: 'acme',
@@ -246,6 +269,38 @@ export default createAction({
     const body = (await listed.json()) as { data: { name: string; json_schema: unknown }[]; pagination: unknown };
     expect(body.pagination).toEqual({ total: 4, page: 0, limit: 20 });
     expect(body.data[0]).toMatchObject({ name: 'create-issue', type: 'action', source: 'repo', enabled: true });
+  });
+
+  it('runs on-event scripts: validation refuses bad credentials, post-creation fills metadata, pre-deletion runs first', async () => {
+    const client = new Pier({ host: platform.url, secretKey: platform.secretKey });
+    const refused = await fetch(`${platform.url}/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        provider_config_key: 'github',
+        connection_id: 'bad',
+        credentials: { type: 'API_KEY', apiKey: 'not-a-github-token' },
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('connection_validation_failed');
+    expect((await failure(nango.getConnection('github', 'bad'))).status).toBe(404);
+
+    await client.importConnection({
+      provider_config_key: 'github',
+      connection_id: 'fresh',
+      credentials: { type: 'API_KEY', apiKey: 'gh-token-octo' },
+    });
+    const connection = await eventually(
+      () => nango.getConnection('github', 'fresh'),
+      (c) => (c.metadata as { login?: string } | null)?.login !== undefined,
+      { timeoutMs: 10_000 },
+    );
+    expect(connection.metadata).toEqual({ login: 'user-of-gh-token-octo' });
+
+    await nango.deleteConnection('github', 'fresh');
+    expect(github.issues.at(-1)).toMatchObject({ repo: 'audit', title: 'goodbye fresh' });
+    expect((await failure(nango.getConnection('github', 'fresh'))).status).toBe(404);
   });
 
   it('asks before removing a deployed script, and removes it when confirmed', async () => {

@@ -16,6 +16,7 @@ import type { PierConfig } from '../config.js';
 import { type Db, nowIso } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
 import { recordAuthEvent } from '../events/outbox.js';
+import { runPreDeletion, schedulePostCreation, validateNewConnection } from '../functions/on-events.js';
 import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
@@ -23,7 +24,14 @@ import { allowsCustomHosts } from '../providers/provider-url.js';
 import { findProvider } from '../providers/service.js';
 import * as store from './store.js';
 
-export type ConnectionScope = { db: Db; config: PierConfig; env: Env; environment: EnvironmentRow };
+export type ConnectionScope = {
+  db: Db;
+  config: PierConfig;
+  env: Env;
+  environment: EnvironmentRow;
+  /** The request's `waitUntil`, when there is one (work after the answer: log lines of on-event scripts). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+};
 
 type Resolved = { integration: IntegrationRow; provider: ProviderDefinition };
 
@@ -131,6 +139,17 @@ export async function saveConnection(
     refreshBufferSeconds: 'refreshBufferSeconds' in provider.auth ? provider.auth.refreshBufferSeconds : undefined,
   });
   if (!stored.ok) throw new Error('connection object is bound to another connection');
+  if (created) {
+    try {
+      await validateNewConnection(scope, integration, row);
+    } catch (err) {
+      // Refused by the integration's own check: the new connection does not stay.
+      await stubFor(scope, row).destroy();
+      await store.deleteConnectionRow(scope.db, row.id);
+      throw err;
+    }
+    await schedulePostCreation(scope, integration, row);
+  }
   await recordAuthEvent(scope.db, scope.environment.id, {
     from: 'pier',
     type: 'auth',
@@ -376,6 +395,7 @@ export async function deleteConnection(
     mode: scope.config.mode,
     allowCustomHosts: allowsCustomHosts(integration.integrationConfig),
   });
+  await runPreDeletion(scope, integration, row);
   await stubFor(scope, row).tearDown(revocation ? { revocation } : {});
   await store.deleteConnectionRow(scope.db, row.id);
 }

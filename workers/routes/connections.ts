@@ -25,6 +25,7 @@ const scopeOf = (c: Context<AppEnv>) => ({
   config: c.get('config'),
   env: c.env,
   environment: c.get('environment'),
+  waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise),
 });
 
 /** `tags[key]=value` query parameters (deepObject style). */
