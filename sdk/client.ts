@@ -9,6 +9,7 @@ import type {
   updateEnvironmentBodySchema,
 } from './contract/environments.js';
 import { errorBodySchema } from './contract/errors.js';
+import type { DeployedFunction, FunctionType } from './contract/functions.js';
 import type {
   createIntegrationBodySchema,
   Integration,
@@ -63,11 +64,19 @@ export class Pier {
     method: string,
     path: string,
     /** Query values are sent as strings; undefined ones are left out. */
-    options: { body?: unknown; query?: Record<string, string | number | boolean | undefined> } = {},
+    options: {
+      body?: unknown;
+      query?: Record<string, string | number | boolean | undefined>;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<T> {
     const url = new URL(this.#host + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#secretKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...options.headers,
+      authorization: `Bearer ${this.#secretKey}`,
+      accept: 'application/json',
+    };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await this.#fetch(url, {
       method,
@@ -86,6 +95,7 @@ export class Pier {
           parsed.data.error.message ?? parsed.data.error.code,
           parsed.data.error.errors,
           requestId,
+          { payload: parsed.data.error.payload, upstream: parsed.data.error.upstream },
         );
       throw new PierError(
         response.status,
@@ -359,7 +369,120 @@ export class Pier {
   ): Promise<z.output<typeof listLogsResponseSchema>> {
     return this.#request('GET', '/logs', { query });
   }
+
+  // Actions and functions
+
+  /**
+   * Runs an action on a connection and returns its output. Pass the action's definition type to
+   * type input and output: `pier.triggerAction<typeof createIssue>('github', 'u-1', 'create-issue', {...})`.
+   * Failures throw PierError (`action_script_failure` with `details.payload`, `script_http_error`
+   * with `details.upstream`, `invalid_action_input` with `errors`).
+   */
+  async triggerAction<A = unknown>(
+    providerConfigKey: string,
+    connectionId: string,
+    actionName: string,
+    input?: ActionInput<A>,
+  ): Promise<ActionOutput<A>> {
+    return this.#request('POST', '/action/trigger', {
+      body: { action_name: actionName, input },
+      headers: { 'connection-id': connectionId, 'provider-config-key': providerConfigKey },
+    });
+  }
+
+  /** Starts an action in the background; poll {@link getAsyncActionResult} with the id. Failures are retried `maxRetries` times (0–5). */
+  async triggerActionAsync<A = unknown>(
+    providerConfigKey: string,
+    connectionId: string,
+    actionName: string,
+    input?: ActionInput<A>,
+    options: { maxRetries?: number } = {},
+  ): Promise<{ id: string; statusUrl: string }> {
+    return this.#request('POST', '/action/trigger', {
+      body: { action_name: actionName, input },
+      headers: {
+        'connection-id': connectionId,
+        'provider-config-key': providerConfigKey,
+        'x-async': 'true',
+        ...(options.maxRetries === undefined ? {} : { 'x-max-retries': String(options.maxRetries) }),
+      },
+    });
+  }
+
+  /**
+   * An async action's output; `undefined` while it has not finished. A failed run throws PierError
+   * (`action_script_failure`).
+   */
+  async getAsyncActionResult<A = unknown>(
+    ref: { id: string } | { statusUrl: string },
+  ): Promise<ActionOutput<A> | undefined> {
+    const path = 'statusUrl' in ref ? ref.statusUrl : `/action/${encodeURIComponent(ref.id)}`;
+    if (!/^\/action\/[^/?#]+$/.test(path)) throw new TypeError('getAsyncActionResult: statusUrl must be /action/<id>');
+    try {
+      return await this.#request('GET', path);
+    } catch (err) {
+      if (err instanceof PierError && err.code === 'action_not_completed') return undefined;
+      throw err;
+    }
+  }
+
+  /** @example const { data } = await pier.listFunctions('github', { type: 'action' }) */
+  async listFunctions(
+    integration: string,
+    query: { type?: FunctionType; search?: string; page?: number; limit?: number } = {},
+  ): Promise<{ data: DeployedFunction[]; pagination: { total: number; page: number; limit: number } }> {
+    return this.#request('GET', `/integrations/${encodeURIComponent(integration)}/functions`, { query });
+  }
+
+  async getFunction(integration: string, name: string, type?: FunctionType): Promise<DeployedFunction> {
+    return (
+      await this.#request<{ data: DeployedFunction }>(
+        'GET',
+        `/integrations/${encodeURIComponent(integration)}/functions/${encodeURIComponent(name)}`,
+        { query: { type } },
+      )
+    ).data;
+  }
+
+  async deleteFunction(integration: string, name: string, type: 'sync' | 'action'): Promise<void> {
+    await this.#request(
+      'DELETE',
+      `/integrations/${encodeURIComponent(integration)}/functions/${encodeURIComponent(name)}`,
+      {
+        query: { type },
+      },
+    );
+  }
+
+  /** Every integration's deployed functions. */
+  async getScriptsConfig(): Promise<
+    {
+      providerConfigKey: string;
+      provider: string;
+      syncs: DeployedFunction[];
+      actions: DeployedFunction[];
+      'on-events': DeployedFunction[];
+    }[]
+  > {
+    return this.#request('GET', '/scripts/config');
+  }
 }
+
+/** The input and output types of an action definition (`typeof createIssue` from the scripts project). */
+type SchemaOutput<S> = S extends { _output: infer O }
+  ? O
+  : S extends { safeParse(v: unknown): infer R }
+    ? Extract<R, { success: true }> extends { data: infer D }
+      ? D
+      : unknown
+    : unknown;
+/** What the caller sends: the schema's input type (before any transforms). */
+export type ActionInput<A> = A extends { type: 'action'; input: infer I }
+  ? I extends { _input: infer In }
+    ? In
+    : SchemaOutput<I>
+  : unknown;
+export type ActionOutput<A> = A extends { type: 'action'; output: infer O } ? SchemaOutput<O> : unknown;
 
 function safeJson(text: string): unknown {
   try {

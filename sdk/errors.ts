@@ -14,6 +14,11 @@ export class PierError extends Error {
     message: string,
     readonly errors: ValidationIssue[] = [],
     readonly requestId: string | undefined = undefined,
+    /** Action failures: the script's `ActionError` payload, and the provider's answer when one caused it. */
+    readonly details: {
+      payload?: unknown;
+      upstream?: { status: number; headers: Record<string, string>; body: unknown };
+    } = {},
   ) {
     super(message);
   }

@@ -1,5 +1,5 @@
 /** Pier's backend SDK: `new Pier({ secretKey, host })`, its error class, and the API contract types. */
-export { Pier, type PierOptions } from './client.js';
+export { type ActionInput, type ActionOutput, Pier, type PierOptions } from './client.js';
 export * from './contract/index.js';
 export { PierError } from './errors.js';
 export { type PageRequest, type PageResponse, type PaginateConfig, paginate } from './paginate.js';

@@ -145,8 +145,12 @@ describe('async actions', () => {
   });
 
   it('retries a failing action as many times as X-Max-Retries asks, and reports the failure without', async () => {
-    const retried = await trigger('flaky', { key: 'retried' }, { 'x-max-retries': '3' });
+    // Pier's backend SDK: the same through triggerActionAsync's maxRetries.
+    const client = new Pier({ host: platform.url, secretKey });
+    const retried = await client.triggerActionAsync('github', 'octo', 'flaky', { key: 'retried' }, { maxRetries: 3 });
+    expect(await client.getAsyncActionResult(retried)).toBeUndefined();
     expect(await result(retried.id)).toEqual({ status: 200, body: { attempt: 3 } });
+    expect(await client.getAsyncActionResult({ id: retried.id })).toEqual({ attempt: 3 });
 
     const once = await trigger('flaky', { key: 'once' });
     const failed = await result(once.id);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pier } from '../../sdk/index.js';
+import { Pier, PierError } from '../../sdk/index.js';
 import { eventually } from '../support/eventually.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
@@ -240,6 +240,18 @@ export default createAction({
     expect(github.requests.filter((r) => r.authorization === '')).toEqual([]);
     expect(github.requests.filter((r) => r.authorization === 'Bearer gh-token-other')).toEqual([]);
 
+    // Pier's backend SDK reports the same failures with their details.
+    const client = new Pier({ host: platform.url, secretKey: platform.secretKey });
+    const sdkFailure = await client.triggerAction('github', 'octo', 'refuse', {}).catch((e: unknown) => e);
+    expect(sdkFailure).toBeInstanceOf(PierError);
+    expect(sdkFailure).toMatchObject({
+      status: 500,
+      code: 'action_script_failure',
+      details: { payload: { reason: 'closed' } },
+    });
+    const sdkUpstream = await client.triggerAction('github', 'octo', 'unchecked-issue', { title: '' }).catch((e) => e);
+    expect(sdkUpstream).toMatchObject({ code: 'script_http_error', details: { upstream: { status: 422 } } });
+
     // The platform is still healthy.
     expect((await fetch(`${platform.url}/health`)).status).toBe(200);
   });
@@ -269,6 +281,15 @@ export default createAction({
     const body = (await listed.json()) as { data: { name: string; json_schema: unknown }[]; pagination: unknown };
     expect(body.pagination).toEqual({ total: 4, page: 0, limit: 20 });
     expect(body.data[0]).toMatchObject({ name: 'create-issue', type: 'action', source: 'repo', enabled: true });
+    const client = new Pier({ host: platform.url, secretKey: platform.secretKey });
+    const fn = await client.getFunction('github', 'create-issue');
+    expect(fn).toMatchObject({ type: 'action', version: '1.0.0', input: 'Input', returns: ['Output'] });
+    expect((fn.json_schema as { input: { required: string[] } }).input.required).toEqual(['owner', 'repo', 'title']);
+    expect((await client.listFunctions('github', { type: 'on-event' })).data.map((f) => f.name)).toEqual([
+      'check-token',
+      'goodbye',
+      'remember-login',
+    ]);
   });
 
   it('runs on-event scripts: validation refuses bad credentials, post-creation fills metadata, pre-deletion runs first', async () => {
