@@ -15,7 +15,7 @@ import { forgetRecentRows } from '../cache/recent-map.js';
 import { toHex } from '../crypto/encoding.js';
 import type { Db } from '../db/client.js';
 import { type EnvironmentRow, type FunctionRow, functions, type IntegrationRow } from '../db/schema.js';
-import { putScript, removeScript } from '../dispatch/namespace.js';
+import { NamespaceError, putScript, removeScript } from '../dispatch/namespace.js';
 import { ApiError } from '../http/api-error.js';
 import { findIntegrationRow } from '../integrations/store.js';
 import { listFunctionRows } from './store.js';
@@ -153,7 +153,11 @@ export async function deployFunctions(
     const { upload, integration } = write;
     const dispatchName = await dispatchNameFor(scope.environment.id, integration.uniqueKey, upload.type, upload.name);
     // Code first: a definition never points at code that is not there.
-    if (write.codeChanged) await putScript(scope.env, dispatchName, upload.bundle, write.bundleHash);
+    if (write.codeChanged)
+      await putScript(scope.env, dispatchName, upload.bundle, write.bundleHash).catch((err: unknown) => {
+        if (err instanceof NamespaceError) throw new ApiError('upstream_error', 502, err.message);
+        throw err;
+      });
     const values = {
       version: upload.version ?? null,
       definition: JSON.stringify(definitionOf(upload)),

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { startFakeCloudflareApi } from '../../e2e/support/fake-cloudflare-api.js';
 import { startFakeProviderApi } from '../../e2e/support/fake-provider-api.js';
 import { startFakeGitHubApp, startOAuth1Server } from '../../e2e/support/fake-providers.js';
 import { startOAuthServer } from '../../e2e/support/oauth-server.js';
@@ -9,6 +10,7 @@ declare module 'vitest' {
     oauth1: { url: string; consumerKey: string; consumerSecret: string };
     githubApp: { url: string; appId: string; privateKeyPem: string };
     providerApi: { url: string };
+    cloudflareApi: { url: string; token: string };
   }
 }
 
@@ -22,11 +24,13 @@ export default async function setup(project: TestProject) {
   const oauth1 = await startOAuth1Server(consumer);
   const app = await startFakeGitHubApp({ appId: '4242', tokenTtlSeconds: 3600 });
   const providerApi = await startFakeProviderApi();
+  const cloudflareApi = await startFakeCloudflareApi();
   project.provide('oauth', { url: server.url, clientId: server.clientId, clientSecret: server.clientSecret });
   project.provide('oauth1', { url: oauth1.url, consumerKey: consumer.key, consumerSecret: consumer.secret });
   project.provide('githubApp', { url: app.url, appId: '4242', privateKeyPem: app.privateKeyPem });
   project.provide('providerApi', { url: providerApi.url });
+  project.provide('cloudflareApi', { url: cloudflareApi.url, token: cloudflareApi.token });
   return async () => {
-    await Promise.all([server.close(), oauth1.close(), app.close(), providerApi.close()]);
+    await Promise.all([server.close(), oauth1.close(), app.close(), providerApi.close(), cloudflareApi.close()]);
   };
 }
