@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Nango } from '@nangohq/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pier } from '../../sdk/index.js';
+import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
+import { startFakeHubSpot, startFakeSlack } from './support/fake-saas.js';
+import { type RunningPlatform, startPlatform } from './support/platform.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** What an axios error from the Nango SDK carried back. */
+async function failure(call: Promise<unknown>): Promise<{ status: number; body: any }> {
+  const err = (await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { response?: { status: number; data: unknown } } | undefined;
+  return { status: err?.response?.status ?? 0, body: err?.response?.data };
+}
+
+/**
+ * `examples/integration-scripts`, deployed with the CLI as a user would, each action run through
+ * `@nangohq/node` against a fake of the provider's documented API.
+ */
+describe('examples/integration-scripts', () => {
+  let platform: RunningPlatform;
+  let github: FakeGitHub;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let hubspot: Awaited<ReturnType<typeof startFakeHubSpot>>;
+  let nango: Nango;
+
+  beforeAll(async () => {
+    github = await startFakeGitHub(['ghp-example']);
+    slack = await startFakeSlack('xoxb-example');
+    hubspot = await startFakeHubSpot('pat-example');
+    platform = await startPlatform();
+    nango = new Nango({ host: platform.url, secretKey: platform.secretKey });
+    const pier = new Pier({ host: platform.url, secretKey: platform.secretKey });
+    for (const [key, url, token] of [
+      ['github', github.url, 'ghp-example'],
+      ['slack', slack.url, 'xoxb-example'],
+      ['hubspot', hubspot.url, 'pat-example'],
+    ] as const) {
+      await pier.createProvider({
+        name: `fake-${key}`,
+        displayName: `Fake ${key}`,
+        auth: { mode: 'API_KEY' },
+        api: { baseUrl: url, headers: { authorization: 'Bearer ${apiKey}' } },
+      });
+      await pier.createIntegration({ unique_key: key, provider: `fake-${key}` });
+      await pier.importConnection({
+        provider_config_key: key,
+        connection_id: 'acme',
+        credentials: { type: 'API_KEY', apiKey: token },
+      });
+    }
+    // Deployed from a copy, as a user's own checkout would be.
+    const project = await mkdtemp(join(tmpdir(), 'pier-examples-'));
+    await cp(join(ROOT, 'examples/integration-scripts'), project, { recursive: true });
+    const deployed = await new Promise<{ code: number; out: string }>((done) =>
+      execFile(
+        join(ROOT, 'node_modules/.bin/tsx'),
+        [join(ROOT, 'sdk/cli/main.ts'), 'deploy', '--yes'],
+        { cwd: project, env: { ...process.env, PIER_HOST: platform.url, PIER_SECRET_KEY: platform.secretKey } },
+        (error, stdout, stderr) => done({ code: error ? 1 : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(deployed.code, deployed.out).toBe(0);
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await Promise.all([github?.close(), slack?.close(), hubspot?.close()]);
+  });
+
+  it('github create-issue opens the issue, and names a missing repository', async () => {
+    const issue = await nango.triggerAction('github', 'acme', 'create-issue', {
+      owner: 'acme',
+      repo: 'web',
+      title: 'Checkout fails on Safari',
+      labels: ['bug'],
+    });
+    expect(issue).toEqual({ id: '1001', number: 1, url: 'https://github.example/acme/web/issues/1' });
+    expect(github.issues.at(-1)).toMatchObject({ owner: 'acme', repo: 'web', token: 'ghp-example' });
+  });
+
+  it('slack post-message posts, and turns ok:false into an ActionError with Slack’s code', async () => {
+    expect(await nango.triggerAction('slack', 'acme', 'post-message', { channel: 'C123', text: 'Deployed' })).toEqual({
+      channel: 'C123',
+      ts: '1700000000.000001',
+    });
+    expect(slack.messages).toEqual([{ channel: 'C123', text: 'Deployed' }]);
+    const missing = await failure(nango.triggerAction('slack', 'acme', 'post-message', { channel: 'C404', text: 'x' }));
+    expect(missing.status).toBe(500);
+    expect(missing.body.error).toMatchObject({
+      code: 'action_script_failure',
+      payload: { slack_error: 'channel_not_found' },
+    });
+  });
+
+  it('hubspot create-contact waits out a 429, creates, and finds the existing contact on a conflict', async () => {
+    const first = await nango.triggerAction('hubspot', 'acme', 'create-contact', {
+      email: 'ada@example.com',
+      firstname: 'Ada',
+    });
+    expect(first).toEqual({ id: '101', created: true });
+    expect(hubspot.calls()).toBe(2); // the 429, then the retry after Retry-After
+    expect(await nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'ada@example.com' })).toEqual({
+      id: '101',
+      created: false,
+    });
+    const invalid = await failure(nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'not-an-email' }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.errors[0].path).toEqual(['email']);
+  });
+});
