@@ -122,15 +122,19 @@ Set \`PIER_HOST\` and \`PIER_SECRET_KEY\` (or put them in \`.env\`).
 `,
 };
 
-/** Writes a new project into `dir`; refuses to overwrite any file. */
+/**
+ * Writes a new project into `dir`; refuses to overwrite any file (a `package.json` already there is
+ * kept: init then fits an existing npm project).
+ */
 export function initProject(dir: string): string[] {
-  const clashes = Object.keys(FILES).filter((file) => existsSync(join(dir, file)));
+  const files = Object.keys(FILES).filter((file) => !(file === 'package.json' && existsSync(join(dir, file))));
+  const clashes = files.filter((file) => existsSync(join(dir, file)));
   if (clashes.length > 0)
     throw new CliError(`${dir} already has ${clashes.join(', ')}; init writes into an empty folder`);
-  for (const [file, text] of Object.entries(FILES)) {
+  for (const file of files) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    writeFileSync(path, FILES[file] as string);
   }
-  return Object.keys(FILES);
+  return files;
 }
