@@ -3,7 +3,15 @@ import { CliError, readDotEnv } from './project.js';
 /** Where the CLI sends requests: PIER_HOST / PIER_SECRET_KEY, or Nango's variable names. */
 export type Target = { host: string; secretKey: string };
 
-export function readTarget(projectDir: string, env: NodeJS.ProcessEnv = process.env): Target {
+/**
+ * `environment` (`--env`) picks the key: `PIER_SECRET_KEY_<ENV>` or `NANGO_SECRET_KEY_<ENV>` (e.g.
+ * `--env prod`); without it, `PIER_SECRET_KEY` (or `NANGO_SECRET_KEY_DEV`).
+ */
+export function readTarget(
+  projectDir: string,
+  env: Record<string, string | undefined> = process.env,
+  environment?: string,
+): Target {
   const file = readDotEnv(projectDir);
   const pick = (...names: string[]) => {
     for (const name of names) {
@@ -13,10 +21,17 @@ export function readTarget(projectDir: string, env: NodeJS.ProcessEnv = process.
     return undefined;
   };
   const host = pick('PIER_HOST', 'NANGO_HOSTPORT');
-  const secretKey = pick('PIER_SECRET_KEY', 'NANGO_SECRET_KEY_DEV', 'NANGO_SECRET_KEY');
+  const suffix = environment?.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const secretKey = suffix
+    ? pick(`PIER_SECRET_KEY_${suffix}`, `NANGO_SECRET_KEY_${suffix}`)
+    : pick('PIER_SECRET_KEY', 'NANGO_SECRET_KEY_DEV', 'NANGO_SECRET_KEY');
   if (!host) throw new CliError('Set PIER_HOST (e.g. http://127.0.0.1:3003), in the environment or .env');
   if (!secretKey)
-    throw new CliError('Set PIER_SECRET_KEY to a secret key of the environment, in the environment or .env');
+    throw new CliError(
+      suffix
+        ? `Set PIER_SECRET_KEY_${suffix} to a secret key of the "${environment}" environment, in the environment or .env`
+        : 'Set PIER_SECRET_KEY to a secret key of the environment, in the environment or .env',
+    );
   return { host: host.replace(/\/+$/, ''), secretKey };
 }
 

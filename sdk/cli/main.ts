@@ -5,7 +5,7 @@
  *   pier init [dir]                 scaffold a project (one action, sync and on-event script)
  *   pier compile                    type-check and bundle every script into build/
  *   pier dryrun <name> <connection-id> [--integration-id key] [--input json|@file] [--metadata …] [--checkpoint …]
- *   pier deploy [--integration key] [--yes] [--allow-destructive] [--dry-run]
+ *   pier deploy [--env name] [--integration key] [--yes] [--allow-destructive] [--dry-run]
  *   pier status
  *
  * Every command takes --json (machine-readable output) and reads PIER_HOST / PIER_SECRET_KEY
@@ -32,7 +32,7 @@ Commands:
       --integration <key>  --yes  --allow-destructive  --dry-run
   status                              What is deployed
 
-Options: --json (machine-readable output), --help`;
+Options: --json (machine-readable output), --env <name> (use PIER_SECRET_KEY_<NAME>, e.g. --env prod), --help`;
 
 type Out = { json: boolean; log(line: string): void; result(value: unknown, text: () => string): void };
 
@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       'allow-destructive': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       integration: { type: 'string', short: 'i' },
+      env: { type: 'string', short: 'e' },
       'integration-id': { type: 'string' },
       input: { type: 'string' },
       metadata: { type: 'string' },
@@ -128,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
       const [name, connectionId] = rest;
       if (!name || !connectionId)
         throw new CliError('Usage: pier dryrun <name> <connection-id> [--integration-id key] [--input json]');
-      const target = readTarget(projectDir);
+      const target = readTarget(projectDir, process.env, values.env);
       const [script, ...others] = await compileProject(projectDir, {
         typeCheck,
         progress: out.log,
@@ -173,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
       return data.ok ? 0 : 1;
     }
     case 'deploy': {
-      const target = readTarget(projectDir);
+      const target = readTarget(projectDir, process.env, values.env);
       const only = values.integration;
       const compiled: CompiledScript[] = await compileProject(projectDir, {
         typeCheck,
@@ -222,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const target = readTarget(projectDir);
+      const target = readTarget(projectDir, process.env, values.env);
       const config = await callApi<
         {
           providerConfigKey: string;

@@ -93,6 +93,8 @@ export const connectSessionInfoSchema = z.object({
             optional: z.boolean(),
             secret: z.boolean(),
             enum: z.array(z.string()).optional(),
+            /** A label per `enum` value, when the catalog has one. */
+            enum_labels: z.record(z.string(), z.string()).optional(),
             default_value: z.string().optional(),
           }),
         ),

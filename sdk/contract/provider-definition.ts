@@ -66,6 +66,8 @@ export const configFieldSchema = z.object({
   automated: z.boolean().default(false),
   defaultValue: z.string().max(500).optional(),
   enum: z.array(z.string().max(200)).min(1).optional(),
+  /** What the Connect UI shows for each `enum` value (`{ "datadoghq.eu": "EU1 (datadoghq.eu)" }`); the value itself otherwise. */
+  enumLabels: z.record(z.string().max(200), z.string().min(1).max(100)).optional(),
   /**
    * Where a URL built from this value may point, when the value is a whole host or URL
    * (`https://${connectionConfig.hostname}/oauth/token`): exact hosts or `*.domain` patterns, the

@@ -26,6 +26,8 @@ export const wireConfigFieldSchema = z.object({
   hidden: z.boolean().optional(),
   default_value: z.union([z.string(), z.number(), z.boolean()]).optional(),
   enum: z.array(z.string()).optional(),
+  /** Pier extension: a label per `enum` value for the Connect UI. */
+  enum_labels: z.record(z.string(), z.string()).optional(),
   /** Pier's extension: the provider's documented hosts for a value that is a whole host or URL. */
   hosts: z.array(z.string()).optional(),
   order: z.number().optional(),

@@ -175,6 +175,7 @@ export function formFields(provider: ProviderDefinition): Field[] {
       optional: f.optional,
       secret: f.secret,
       ...(f.enum ? { enum: f.enum } : {}),
+      ...(f.enum && f.enumLabels ? { enum_labels: f.enumLabels } : {}),
       ...(f.defaultValue ? { default_value: f.defaultValue } : {}),
     });
   };

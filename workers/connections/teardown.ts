@@ -6,6 +6,8 @@ import type { PierConfig } from '../config.js';
 import { openJson, sealJson } from '../crypto/secret-box.js';
 import type { Db } from '../db/client.js';
 import { type ConnectionTeardownRow, environments, type IntegrationRow, integrations } from '../db/schema.js';
+import { removeScript } from '../dispatch/namespace.js';
+import { listFunctionRows } from '../functions/store.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
 import { listIntegrationRows } from '../integrations/store.js';
 import { recordOperation } from '../logs/service.js';
@@ -96,6 +98,13 @@ export async function deleteWithTeardowns(
       revocationEnc: revocation ? await sealJson(scope.config, revocation, context(row)) : null,
     });
   }
+  // The functions go with their integration (ON DELETE CASCADE); their code in the script namespace
+  // is removed after the delete commits.
+  const scripts = await listFunctionRows(
+    scope.db,
+    input.environment.id,
+    input.integrations.map((i) => i.id),
+  );
   const statements = insertTeardownStatements(scope.db, teardowns);
   const results = (await scope.db.batch([input.deletion, ...statements] as [
     BatchItem<'sqlite'>,
@@ -103,6 +112,12 @@ export async function deleteWithTeardowns(
   ])) as unknown[];
   const ids = results.slice(1).flatMap((inserted) => (inserted as { id: number }[]).map((r) => r.id));
   await enqueueTeardowns(scope.env, ids);
+  for (const script of scripts)
+    await removeScript(scope.env, script.dispatchName).catch((err: unknown) =>
+      console.error(
+        JSON.stringify({ level: 'error', message: 'script code left in the namespace', error: (err as Error).name }),
+      ),
+    );
   return ids.length;
 }
 

@@ -213,6 +213,7 @@ function proxy(scope: RunScope, run: RunIdentity, request: Request): Promise<Res
   headers.set(PROXY_HEADERS.connectionId, run.connectionId);
   headers.set(PROXY_HEADERS.providerConfigKey, run.integrationKey);
   headers.delete('authorization');
+  headers.delete(RUN_HEADER);
   const init: RequestInit & { duplex?: 'half' } = {
     method: request.method,
     headers,

@@ -130,7 +130,23 @@ export async function executeRun(
     providerConfigKey: run.integrationKey,
     ...extra,
   };
-  const outcome = await dispatchRun(scope.env, dispatchName, run, invocation);
+  let outcome: Awaited<ReturnType<typeof dispatchRun>>;
+  try {
+    outcome = await dispatchRun(scope.env, dispatchName, run, invocation);
+  } catch (err) {
+    // The script's isolate failed (a module that throws on load, CPU limit exceeded, out of memory):
+    // the script's failure, not the platform's.
+    const report: RunReport = {
+      outcome: 'failure',
+      error: new ApiError(
+        'script_error',
+        500,
+        `The ${run.kind} "${run.functionName}" could not run: ${err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]?.slice(0, 300)}` : 'isolate failure'}`,
+      ),
+    };
+    if (!run.dryRun) logRun(scope, run, report, Date.now() - started);
+    return report;
+  }
   let report: RunReport;
   if (!outcome.ok)
     report = {

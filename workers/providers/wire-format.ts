@@ -49,6 +49,7 @@ function fieldFromWire(name: string, field: WireField): Record<string, unknown> 
     automated: field.automated,
     defaultValue: field.default_value === undefined ? undefined : String(field.default_value),
     enum: field.enum,
+    enumLabels: field.enum_labels,
     hosts: field.hosts,
   });
 }
@@ -68,6 +69,7 @@ function fieldToWire(field: ConfigField): WireField {
     automated: field.automated || undefined,
     default_value: field.defaultValue,
     enum: field.enum,
+    enum_labels: field.enumLabels,
     hosts: field.hosts,
   });
 }

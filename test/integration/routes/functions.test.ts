@@ -87,6 +87,7 @@ describe('functions: deploy, run-bound host, actions', () => {
           `const r = await call('/fetch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: inv.input.url }) }); return done({ status: r.status, marker: r.headers.get('x-pier-fetch') });`,
         ),
         action('slow', `await new Promise((r) => setTimeout(r, 200)); return done(1);`),
+        { ...action('broken', ''), bundle: "throw new Error('bad module at load'); export default {};" },
       ],
       { allow_destructive: true },
     );
@@ -127,6 +128,37 @@ describe('functions: deploy, run-bound host, actions', () => {
     await api(key, 'PATCH', '/integrations/fake', { integration_config: {} });
   });
 
+  it('reports a script whose isolate fails as the script’s failure, not the platform’s', async () => {
+    const broken = await trigger('broken');
+    expect(broken.status).toBe(500);
+    expect(broken.json.error.code).toBe('script_error');
+    expect(broken.json.error.message).toContain('could not run');
+    expect((await trigger('slow')).status).toBe(200);
+  });
+
+  it('removes the code of an integration’s functions when the integration is deleted', async () => {
+    await api(key, 'POST', '/integrations', { unique_key: 'doomed', provider: 'fake-api' });
+    const deployed = await api(key, 'POST', '/functions/deployments', {
+      integrations: ['doomed'],
+      functions: [{ ...action('only', 'return done(1);'), integration: 'doomed' }],
+    });
+    expect(deployed.status).toBe(200);
+    const names = async () =>
+      (
+        await env.DB.prepare(
+          `SELECT f.dispatch_name AS name FROM functions f JOIN integrations i ON i.id = f.integration_id WHERE i.unique_key = 'doomed' AND f.environment_id = ?`,
+        )
+          .bind(environmentId)
+          .all<{ name: string }>()
+      ).results.map((r) => r.name);
+    const [name] = await names();
+    const stored = () => env.DB.prepare('SELECT name FROM deployed_scripts WHERE name = ?').bind(name).first();
+    expect(await stored()).not.toBeNull();
+    expect((await api(key, 'DELETE', '/integrations/doomed')).status).toBe(200);
+    expect(await names()).toEqual([]);
+    expect(await stored()).toBeNull();
+  });
+
   it('ends a run past its time limit with 504 script_timeout', async () => {
     const db = openDb(env.DB);
     const environment = await findEnvironmentById(db, environmentId);
@@ -164,7 +196,7 @@ describe('functions: deploy, run-bound host, actions', () => {
       applied: false,
       plan: { update: [{ name: 'bindings', changes: ['code'] }] },
     });
-    expect(plan.json.data.plan.remove).toHaveLength(6);
+    expect(plan.json.data.plan.remove).toHaveLength(7);
 
     const missingHeaders = await api(key, 'POST', '/action/trigger', { action_name: 'slow' });
     expect(missingHeaders).toMatchObject({ status: 400, json: { error: { code: 'invalid_headers' } } });

@@ -28,6 +28,22 @@ describe('built-in provider catalog', () => {
     expect(parsed.filter((p) => Object.keys(p.connectionConfig).length > 0).length).toBeGreaterThanOrEqual(30);
   });
 
+  it('links API-key and basic providers to their own documentation and labels only real enum values', () => {
+    const parsed = builtinProviderInputs.map((p) => providerDefinitionSchema.parse(p));
+    const typed = parsed.filter((p) => p.auth.mode === 'API_KEY' || p.auth.mode === 'BASIC');
+    const withDocs = typed.filter((p) => p.docs);
+    // Every typed provider but the few whose key page could not be confirmed.
+    expect(withDocs.length).toBeGreaterThanOrEqual(typed.length - 2);
+    for (const p of withDocs) expect(new URL(p.docs as string).protocol, p.name).toBe('https:');
+    for (const p of parsed)
+      for (const [name, field] of Object.entries(p.connectionConfig))
+        if (field.enumLabels)
+          expect(
+            Object.keys(field.enumLabels).filter((value) => !field.enum?.includes(value)),
+            `${p.name}.${name}`,
+          ).toEqual([]);
+  });
+
   it('has no provider-specific branches in code: every quirk is a declared property', () => {
     const github = providerDefinitionSchema.parse(builtinProviderInputs.find((p) => p.name === 'github'));
     expect(github.api?.rateLimit).toMatchObject({

@@ -204,7 +204,12 @@ function formScreen(integration: Integration, canGoBack: boolean): void {
     );
     let input: HTMLInputElement | HTMLSelectElement;
     if (field.enum) {
-      input = el('select', { id, name: field.name }, ...field.enum.map((v) => el('option', { value: v }, v)));
+      const labels = field.enum_labels ?? {};
+      input = el(
+        'select',
+        { id, name: field.name },
+        ...field.enum.map((v) => el('option', { value: v }, labels[v] ?? v)),
+      );
       if (field.optional) input.prepend(el('option', { value: '' }, '—'));
     } else {
       input = el('input', {

@@ -4,6 +4,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
   {
     name: 'datadog',
     displayName: 'Datadog',
+    docs: 'https://docs.datadoghq.com/account_management/api-app-keys/',
     categories: ['analytics', 'dev-tools'],
     auth: {
       mode: 'API_KEY',
@@ -24,6 +25,14 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
           'ddog-gov.com',
           'ap1.datadoghq.com',
         ],
+        enumLabels: {
+          'datadoghq.com': 'US1 (datadoghq.com)',
+          'us3.datadoghq.com': 'US3',
+          'us5.datadoghq.com': 'US5',
+          'datadoghq.eu': 'EU1 (datadoghq.eu)',
+          'ddog-gov.com': 'US1-FED (ddog-gov.com)',
+          'ap1.datadoghq.com': 'AP1 (Japan)',
+        },
       },
       applicationKey: {
         title: 'Application Key',
@@ -64,6 +73,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
   {
     name: 'mixpanel',
     displayName: 'Mixpanel',
+    docs: 'https://docs.mixpanel.com/docs/orgs-and-projects/service-accounts',
     categories: ['analytics'],
     auth: {
       mode: 'BASIC',
@@ -81,6 +91,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
   {
     name: 'amplitude',
     displayName: 'Amplitude (Event Streaming API)',
+    docs: 'https://amplitude.com/docs/apis/keys-and-tokens',
     categories: ['analytics'],
     auth: {
       mode: 'BASIC',
@@ -97,6 +108,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
         title: 'Hostname',
         optional: true,
         enum: ['amplitude.com', 'analytics.eu.amplitude.com'],
+        enumLabels: { 'amplitude.com': 'United States', 'analytics.eu.amplitude.com': 'European Union' },
       },
     },
     api: {
@@ -112,6 +124,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
   {
     name: 'chorus',
     displayName: 'Chorus',
+    docs: 'https://api-docs.chorus.ai/',
     categories: ['analytics'],
     auth: {
       mode: 'API_KEY',
@@ -149,6 +162,7 @@ export const analyticsProviders: ProviderDefinitionInput[] = [
   {
     name: 'fireflies',
     displayName: 'Fireflies',
+    docs: 'https://docs.fireflies.ai/fundamentals/authorization',
     categories: ['analytics', 'communication', 'productivity'],
     auth: {
       mode: 'API_KEY',

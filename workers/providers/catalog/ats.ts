@@ -64,6 +64,7 @@ export const atsProviders: ProviderDefinitionInput[] = [
   {
     name: 'ashby',
     displayName: 'Ashby',
+    docs: 'https://developers.ashbyhq.com/reference/authentication',
     categories: ['ats', 'popular'],
     auth: {
       mode: 'BASIC',
@@ -90,6 +91,7 @@ export const atsProviders: ProviderDefinitionInput[] = [
   {
     name: 'workable',
     displayName: 'Workable (API Key)',
+    docs: 'https://workable.readme.io/reference/generate-an-access-token',
     categories: ['ats'],
     auth: {
       mode: 'API_KEY',

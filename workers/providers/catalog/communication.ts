@@ -87,6 +87,7 @@ export const communicationProviders: ProviderDefinitionInput[] = [
   {
     name: 'gong',
     displayName: 'Gong (Basic Auth)',
+    docs: 'https://help.gong.io/docs/receive-access-to-the-api',
     categories: ['communication', 'marketing', 'productivity', 'video'],
     auth: {
       mode: 'BASIC',
@@ -109,6 +110,7 @@ export const communicationProviders: ProviderDefinitionInput[] = [
   {
     name: 'fathom',
     displayName: 'Fathom',
+    docs: 'https://developers.fathom.ai/sdks/authentication',
     categories: ['communication', 'video'],
     auth: {
       mode: 'API_KEY',
@@ -181,6 +183,7 @@ export const communicationProviders: ProviderDefinitionInput[] = [
   {
     name: 'braze',
     displayName: 'Braze',
+    docs: 'https://www.braze.com/docs/api/basics/#rest-api-key',
     categories: ['communication'],
     auth: {
       mode: 'API_KEY',
@@ -209,6 +212,7 @@ export const communicationProviders: ProviderDefinitionInput[] = [
   {
     name: 'resend',
     displayName: 'Resend',
+    docs: 'https://resend.com/docs/dashboard/api-keys/introduction',
     categories: ['communication'],
     auth: {
       mode: 'API_KEY',

@@ -89,6 +89,14 @@ export const crmProviders: ProviderDefinitionInput[] = [
         title: 'Extension',
         optional: true,
         enum: ['com', 'eu', 'in', 'com.au', 'com.cn', 'jp'],
+        enumLabels: {
+          com: 'United States (zoho.com)',
+          eu: 'Europe (zoho.eu)',
+          in: 'India (zoho.in)',
+          'com.au': 'Australia (zoho.com.au)',
+          'com.cn': 'China (zoho.com.cn)',
+          jp: 'Japan (zoho.jp)',
+        },
       },
       'accounts-server': {
         title: 'Accounts Server',
@@ -136,6 +144,7 @@ export const crmProviders: ProviderDefinitionInput[] = [
   {
     name: 'kustomer',
     displayName: 'Kustomer',
+    docs: 'https://developer.kustomer.com/docs/get-started/authentication',
     categories: ['crm'],
     auth: {
       mode: 'API_KEY',
@@ -235,6 +244,7 @@ export const crmProviders: ProviderDefinitionInput[] = [
   {
     name: 'affinity',
     displayName: 'Affinity (v1)',
+    docs: 'https://api-docs.affinity.co/#authentication',
     categories: ['crm'],
     auth: {
       mode: 'BASIC',
@@ -284,6 +294,7 @@ export const crmProviders: ProviderDefinitionInput[] = [
   {
     name: 'freshsales',
     displayName: 'Freshsales',
+    docs: 'https://developers.freshworks.com/crm/api/#authentication',
     categories: ['crm'],
     auth: {
       mode: 'API_KEY',

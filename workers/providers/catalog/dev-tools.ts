@@ -115,6 +115,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'twilio',
     displayName: 'Twilio',
+    docs: 'https://www.twilio.com/docs/iam/api-keys',
     categories: ['dev-tools', 'communication'],
     auth: {
       mode: 'BASIC',
@@ -164,6 +165,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'sentry',
     displayName: 'Sentry',
+    docs: 'https://docs.sentry.io/api/auth/',
     categories: ['dev-tools', 'analytics'],
     auth: {
       mode: 'API_KEY',
@@ -177,6 +179,12 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
       hostname: {
         title: 'Hostname',
         enum: ['sentry.io', 'us.sentry.io', 'eu.sentry.io', 'de.sentry.io'],
+        enumLabels: {
+          'sentry.io': 'sentry.io (default)',
+          'us.sentry.io': 'United States (us.sentry.io)',
+          'eu.sentry.io': 'European Union (eu.sentry.io)',
+          'de.sentry.io': 'Germany (de.sentry.io)',
+        },
       },
     },
     api: {
@@ -196,6 +204,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'vercel',
     displayName: 'Vercel',
+    docs: 'https://vercel.com/docs/rest-api',
     categories: ['dev-tools'],
     auth: {
       mode: 'API_KEY',
@@ -243,6 +252,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'cloudflare',
     displayName: 'Cloudflare',
+    docs: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     categories: ['dev-tools'],
     auth: {
       mode: 'API_KEY',
@@ -304,6 +314,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'posthog',
     displayName: 'PostHog',
+    docs: 'https://posthog.com/docs/api',
     categories: ['dev-tools'],
     auth: {
       mode: 'API_KEY',
@@ -317,6 +328,12 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
       subdomain: {
         title: 'Subdomain',
         enum: ['us', 'us.i', 'eu', 'eu.i'],
+        enumLabels: {
+          us: 'US Cloud (us.posthog.com)',
+          'us.i': 'US Cloud, ingestion (us.i.posthog.com)',
+          eu: 'EU Cloud (eu.posthog.com)',
+          'eu.i': 'EU Cloud, ingestion (eu.i.posthog.com)',
+        },
       },
     },
     api: {
@@ -329,6 +346,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'replicate',
     displayName: 'Replicate',
+    docs: 'https://replicate.com/docs/reference/http#authentication',
     categories: ['dev-tools'],
     auth: {
       mode: 'API_KEY',
@@ -353,6 +371,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'supabase',
     displayName: 'Supabase',
+    docs: 'https://supabase.com/docs/guides/api/api-keys',
     categories: ['dev-tools', 'storage'],
     auth: {
       mode: 'API_KEY',
@@ -380,6 +399,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
   {
     name: 'clerk',
     displayName: 'Clerk',
+    docs: 'https://clerk.com/docs/reference/backend-api',
     categories: ['dev-tools', 'iam'],
     auth: {
       mode: 'API_KEY',

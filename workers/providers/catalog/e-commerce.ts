@@ -73,6 +73,7 @@ export const eCommerceProviders: ProviderDefinitionInput[] = [
   {
     name: 'woocommerce',
     displayName: 'WooCommerce',
+    docs: 'https://woocommerce.github.io/woocommerce-rest-api-docs/#authentication',
     categories: ['e-commerce', 'dev-tools', 'design'],
     auth: {
       mode: 'BASIC',

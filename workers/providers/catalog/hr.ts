@@ -154,6 +154,7 @@ export const hrProviders: ProviderDefinitionInput[] = [
   {
     name: 'lattice',
     displayName: 'Lattice',
+    docs: 'https://help.lattice.com/hc/en-us/articles/360059449534-Lattice-s-Public-API',
     categories: ['hr'],
     auth: {
       mode: 'API_KEY',

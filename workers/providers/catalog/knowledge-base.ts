@@ -180,6 +180,7 @@ export const knowledgeBaseProviders: ProviderDefinitionInput[] = [
   {
     name: 'coda',
     displayName: 'Coda',
+    docs: 'https://coda.io/developers/apis/v1#section/Authentication',
     categories: ['knowledge-base', 'productivity'],
     auth: {
       mode: 'API_KEY',

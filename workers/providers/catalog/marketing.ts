@@ -57,6 +57,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
         title: 'Region',
         optional: true,
         enum: ['eu', 'au'],
+        enumLabels: { eu: 'Europe', au: 'Australia' },
       },
     },
     api: {
@@ -101,6 +102,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
   {
     name: 'sendgrid',
     displayName: 'SendGrid',
+    docs: 'https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys',
     categories: ['marketing'],
     auth: {
       mode: 'API_KEY',
@@ -190,6 +192,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
   {
     name: 'apollo',
     displayName: 'Apollo (API Key)',
+    docs: 'https://docs.apollo.io/docs/create-api-key',
     categories: ['marketing'],
     auth: {
       mode: 'API_KEY',
@@ -243,6 +246,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
   {
     name: 'klaviyo',
     displayName: 'Klaviyo (API Key)',
+    docs: 'https://developers.klaviyo.com/en/docs/authenticate_',
     categories: ['marketing'],
     auth: {
       mode: 'API_KEY',
@@ -322,6 +326,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
   {
     name: 'mailgun',
     displayName: 'Mailgun',
+    docs: 'https://documentation.mailgun.com/docs/mailgun/api-reference/authentication',
     categories: ['marketing'],
     auth: {
       mode: 'BASIC',
@@ -330,6 +335,7 @@ export const marketingProviders: ProviderDefinitionInput[] = [
       region: {
         title: 'Region',
         enum: ['api', 'api.eu'],
+        enumLabels: { api: 'United States (api.mailgun.net)', 'api.eu': 'European Union (api.eu.mailgun.net)' },
       },
     },
     api: {

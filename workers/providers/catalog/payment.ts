@@ -40,6 +40,7 @@ export const paymentProviders: ProviderDefinitionInput[] = [
   {
     name: 'chargebee',
     displayName: 'Chargebee',
+    docs: 'https://apidocs.chargebee.com/docs/api/auth',
     categories: ['payment'],
     auth: {
       mode: 'BASIC',

@@ -346,6 +346,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
   {
     name: 'openai',
     displayName: 'OpenAI',
+    docs: 'https://platform.openai.com/docs/api-reference/authentication',
     categories: ['productivity', 'dev-tools', 'popular'],
     auth: {
       mode: 'API_KEY',
@@ -374,6 +375,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
   {
     name: 'anthropic',
     displayName: 'Anthropic',
+    docs: 'https://docs.anthropic.com/en/api/getting-started',
     categories: ['productivity', 'dev-tools', 'popular'],
     auth: {
       mode: 'API_KEY',
@@ -441,6 +443,13 @@ export const productivityProviders: ProviderDefinitionInput[] = [
         title: 'Domain',
         prefix: 'https://api.',
         enum: ['smartsheet.com', 'smartsheet.eu', 'smartsheet.au', 'smartsheetgov.com', 'test.smartsheet.com'],
+        enumLabels: {
+          'smartsheet.com': 'United States',
+          'smartsheet.eu': 'European Union',
+          'smartsheet.au': 'Australia',
+          'smartsheetgov.com': 'Smartsheet Gov',
+          'test.smartsheet.com': 'Test environment',
+        },
       },
     },
     api: {
@@ -601,6 +610,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
   {
     name: 'toggl',
     displayName: 'Toggl Track',
+    docs: 'https://engineering.toggl.com/docs/authentication',
     categories: ['productivity'],
     auth: {
       mode: 'BASIC',
@@ -625,6 +635,7 @@ export const productivityProviders: ProviderDefinitionInput[] = [
   {
     name: 'expensify',
     displayName: 'Expensify',
+    docs: 'https://integrations.expensify.com/Integration-Server/doc/#authentication',
     categories: ['productivity'],
     auth: {
       mode: 'BASIC',

@@ -50,6 +50,7 @@ export const supportProviders: ProviderDefinitionInput[] = [
   {
     name: 'freshdesk',
     displayName: 'FreshDesk',
+    docs: 'https://developers.freshdesk.com/api/#authentication',
     categories: ['support'],
     auth: {
       mode: 'BASIC',
@@ -84,6 +85,7 @@ export const supportProviders: ProviderDefinitionInput[] = [
   {
     name: 'freshservice',
     displayName: 'Freshservice',
+    docs: 'https://api.freshservice.com/#authentication',
     categories: ['support'],
     auth: {
       mode: 'BASIC',
@@ -170,6 +172,7 @@ export const supportProviders: ProviderDefinitionInput[] = [
   {
     name: 'canny',
     displayName: 'Canny',
+    docs: 'https://developers.canny.io/api-reference#authentication',
     categories: ['support'],
     auth: {
       mode: 'API_KEY',
