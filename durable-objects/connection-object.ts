@@ -12,6 +12,7 @@ import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js
 import { openDb } from '../workers/db/client.js';
 import { asyncLeaseMs, runAsyncAction } from '../workers/functions/async-actions.js';
 import { runOnEventTask } from '../workers/functions/on-events.js';
+import type { RecordsEnv } from '../workers/records/shards.js';
 import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
@@ -38,6 +39,20 @@ import type {
 } from './connection-types.js';
 import { failureMessage, refreshStoredCredentials } from './credential-refresh.js';
 import { admit, observe, type RateLimitState } from './rate-limit-policy.js';
+import { type ModelCounts, RecordWriter, type WriteInput, type WriteResult } from './record-writer.js';
+import { type SyncRow, SyncSchedule } from './sync-schedule.js';
+import {
+  addSyncVariant,
+  configureSyncs,
+  controlSync,
+  type DeployedSync,
+  removeSyncVariant,
+  runSyncTask,
+  type SyncControl,
+  type SyncDeps,
+  setSyncFrequency,
+  syncLeaseMs,
+} from './sync-tasks.js';
 import {
   DEFAULT_REFRESH_BUFFER_SECONDS,
   decideRefresh,
@@ -55,10 +70,89 @@ import {
 export class ConnectionObject extends DurableObject<Env> {
   /** The refresh in flight, shared by every caller that arrives while it runs. */
   #inflight: Promise<TokenOutcome> | undefined;
+  readonly #records: RecordWriter;
+  readonly #schedule: SyncSchedule;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql);
+    this.#records = new RecordWriter(ctx.storage.sql, env as unknown as RecordsEnv);
+    this.#schedule = new SyncSchedule(ctx.storage.sql);
+  }
+
+  #syncDeps(): SyncDeps {
+    return {
+      sql: this.ctx.storage.sql,
+      env: this.env,
+      schedule: this.#schedule,
+      records: this.#records,
+      waitUntil: (p) => this.ctx.waitUntil(p),
+    };
+  }
+
+  // ---- syncs (see sync-schedule.ts and sync-tasks.ts) ----
+
+  /** Makes this connection's syncs what is deployed; new automatic ones run now. */
+  async configureSyncs(deployed: DeployedSync[]): Promise<void> {
+    configureSyncs(this.#syncDeps(), deployed);
+    await this.#scheduleAlarm();
+  }
+
+  async controlSync(control: SyncControl): Promise<boolean> {
+    const found = await controlSync(this.#syncDeps(), control);
+    await this.#scheduleAlarm();
+    return found;
+  }
+
+  async setSyncFrequency(input: {
+    name: string;
+    variant: string;
+    frequencyMs: number | null;
+  }): Promise<SyncRow | undefined> {
+    const row = setSyncFrequency(this.#syncDeps(), input.name, input.variant, input.frequencyMs);
+    await this.#scheduleAlarm();
+    return row;
+  }
+
+  async addSyncVariant(input: { name: string; variant: string; frequencyMs: number }): Promise<boolean> {
+    const added = addSyncVariant(this.#syncDeps(), input.name, input.variant, input.frequencyMs);
+    await this.#scheduleAlarm();
+    return added;
+  }
+
+  async removeSyncVariant(input: { name: string; variant: string; models: string[] }): Promise<boolean> {
+    const removed = await removeSyncVariant(this.#syncDeps(), input.name, input.variant, input.models);
+    await this.#scheduleAlarm();
+    return removed;
+  }
+
+  syncStatus(): SyncRow[] {
+    return this.#schedule.list();
+  }
+
+  // ---- records (the connection's change feed; see record-writer.ts) ----
+
+  /** Saves, merges or deletes one batch of a script's records; each change gets the next sequence number. */
+  writeRecords(input: WriteInput): Promise<WriteResult> {
+    return this.#records.write(input);
+  }
+
+  trackDeletesStart(input: { model: string; variant: string }): number {
+    return this.#records.trackDeletesStart(input.model, input.variant);
+  }
+
+  trackDeletesEnd(input: { model: string; variant: string; runId?: string }): Promise<number> {
+    return this.#records.trackDeletesEnd(input.model, input.variant, input.runId);
+  }
+
+  /** What a run changed per model (read once, at the run's end). */
+  takeRunCounts(runId: string): ModelCounts {
+    return this.#records.takeRunCounts(runId);
+  }
+
+  /** Erases records: one model's (a full refresh that empties the cache) or all of them. */
+  eraseRecords(model?: { model: string; variant: string }): Promise<void> {
+    return this.#records.erase(model);
   }
 
   /**
@@ -187,8 +281,9 @@ export class ConnectionObject extends DurableObject<Env> {
     };
   }
 
-  /** Forgets everything: credentials, identity and the alarm. */
+  /** Forgets everything: records, credentials, identity and the alarm (records first: they are found through the identity). */
   async destroy(): Promise<void> {
+    await this.#records.erase();
     await this.ctx.storage.deleteAlarm();
     clearAll(this.ctx.storage.sql);
   }
@@ -256,8 +351,11 @@ export class ConnectionObject extends DurableObject<Env> {
     const now = Date.now();
     const tasks = dueTasks(sql, now, 5);
     if (tasks.length === 0) return;
-    const lease = now + asyncLeaseMs(this.env);
-    for (const task of tasks) upsertTask(sql, { ...task, dueAtMs: lease });
+    for (const task of tasks)
+      upsertTask(sql, {
+        ...task,
+        dueAtMs: now + (task.kind === 'sync' ? syncLeaseMs(this.env) : asyncLeaseMs(this.env)),
+      });
     await Promise.all(
       tasks.map(async (task) => {
         try {
@@ -265,7 +363,9 @@ export class ConnectionObject extends DurableObject<Env> {
           const outcome =
             task.kind === 'on_event'
               ? await runOnEventTask(this.env, task.id, waitUntil).then(() => ({ done: true as const }))
-              : await runAsyncAction(this.env, task.id, waitUntil);
+              : task.kind === 'sync'
+                ? await runSyncTask(this.#syncDeps(), task.id)
+                : await runAsyncAction(this.env, task.id, waitUntil);
           if (outcome.done) deleteTask(sql, task.id);
           else upsertTask(sql, { ...task, dueAtMs: outcome.retryAtMs });
         } catch (err) {

@@ -32,6 +32,42 @@ const MIGRATIONS: readonly string[] = [
      kind TEXT NOT NULL,
      due_at_ms INTEGER NOT NULL
    )`,
+  // Records: per run and model, what changed (summed into the run's result); deletion tracking.
+  `CREATE TABLE IF NOT EXISTS run_counts (
+     run_id TEXT NOT NULL,
+     model TEXT NOT NULL,
+     added INTEGER NOT NULL DEFAULT 0,
+     updated INTEGER NOT NULL DEFAULT 0,
+     deleted INTEGER NOT NULL DEFAULT 0,
+     invalid INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (run_id, model)
+   )`,
+  `CREATE TABLE IF NOT EXISTS syncs (
+     name TEXT NOT NULL,
+     variant TEXT NOT NULL,
+     frequency_ms INTEGER NOT NULL,
+     frequency_override_ms INTEGER,
+     enabled INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     type TEXT NOT NULL DEFAULT 'INITIAL',
+     next_run_at_ms INTEGER,
+     run_id TEXT,
+     run_started_at TEXT,
+     slices INTEGER NOT NULL DEFAULT 0,
+     last_success_started_at TEXT,
+     last_finished_at TEXT,
+     last_result TEXT,
+     last_error TEXT,
+     failures INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (name, variant)
+   )`,
+  `CREATE TABLE IF NOT EXISTS tracking (
+     model TEXT NOT NULL,
+     variant TEXT NOT NULL,
+     generation INTEGER NOT NULL,
+     active INTEGER NOT NULL,
+     PRIMARY KEY (model, variant)
+   )`,
 ];
 
 export function migrate(sql: SqlStorage): number {
@@ -152,13 +188,16 @@ export function writeRateLimit(sql: SqlStorage, state: RateLimitState): void {
 }
 
 export function clearAll(sql: SqlStorage): void {
+  sql.exec(`DELETE FROM syncs`);
+  sql.exec(`DELETE FROM run_counts`);
+  sql.exec(`DELETE FROM tracking`);
   sql.exec(`DELETE FROM tasks`);
   sql.exec(`DELETE FROM rate_limit`);
   sql.exec(`DELETE FROM credentials`);
   sql.exec(`DELETE FROM meta`);
 }
 
-export type Task = { id: string; kind: 'async_action' | 'on_event'; dueAtMs: number };
+export type Task = { id: string; kind: 'async_action' | 'on_event' | 'sync'; dueAtMs: number };
 
 export function upsertTask(sql: SqlStorage, task: Task): void {
   sql.exec(

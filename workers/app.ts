@@ -15,6 +15,8 @@ import { logRoutes } from './routes/logs.js';
 import { platformRoutes } from './routes/platform.js';
 import { providerRoutes } from './routes/providers.js';
 import { proxyRoutes } from './routes/proxy.js';
+import { recordRoutes } from './routes/records.js';
+import { syncRoutes } from './routes/syncs.js';
 
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
@@ -35,6 +37,8 @@ export function createApp(): Hono<AppEnv> {
       .route('/connections', connectionRoutes)
       .route('/proxy', proxyRoutes)
       .route('/logs', logRoutes)
+      .route('/records', recordRoutes)
+      .route('/sync', syncRoutes)
       .route('/demo', demoRoutes)
       .route('/', authRoutes)
       .route('/', credentialAuthRoutes)

@@ -9,4 +9,5 @@ export * from './openapi.js';
 export * from './provider-definition.js';
 export * from './providers.js';
 export * from './proxy.js';
+export * from './records.js';
 export * from './routes.js';

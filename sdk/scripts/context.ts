@@ -36,6 +36,24 @@ export class ScriptProxyError extends Error {
   }
 }
 
+/** Records per call to the platform (Nango's runner uses the same batch size), and bytes per call. */
+const RECORD_BATCH = 1_000;
+const RECORD_BATCH_BYTES = 4 * 1024 * 1024;
+const MAX_REPORTED_INVALID = 100;
+const MAX_DRY_RUN_SAMPLE = 50;
+
+export type InvalidRecord = {
+  model: string;
+  id: string | null;
+  issues: { code: string; path: (string | number)[]; message: string }[];
+};
+export type DryRunRecords = {
+  saved: number;
+  updated: number;
+  deleted: number;
+  sample: { op: string; record: unknown }[];
+};
+
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const MAX_LOG_LINES = 1_000;
 const MAX_LOG_LINE = 4_000;
@@ -76,7 +94,16 @@ export class ScriptContext {
   readonly #minLevel: number;
   readonly #dryRun: boolean;
 
-  constructor(invocation: Invocation) {
+  /** Records that did not match their model (reported in the run's result and logs, not saved). */
+  readonly invalidRecords: InvalidRecord[] = [];
+  invalidRecordCount = 0;
+  readonly #models: Record<string, Schema> | undefined;
+  readonly #merging = new Map<string, 'ignore_if_modified_after' | 'override'>();
+  readonly #dryRunWrites = new Map<string, DryRunRecords>();
+  readonly #startedAt = new Date().toISOString();
+
+  constructor(invocation: Invocation, options: { models?: Record<string, Schema> } = {}) {
+    this.#models = options.models;
     this.connectionId = invocation.connectionId;
     this.providerConfigKey = invocation.providerConfigKey;
     this.runId = invocation.runId;
@@ -302,24 +329,160 @@ export class ScriptContext {
 
   // ---- records (syncs) ------------------------------------------------------------------------
 
-  /** Upserts records of `model`, keyed by `id`. */
-  async batchSave(records: { id: string | number }[], model: string): Promise<boolean> {
-    await this.#call('POST', '/records/save', { model, records });
+  /** Upserts records of `model`, keyed by `id` (an unchanged record is not rewritten). */
+  async batchSave<T extends { id: string | number }>(records: T[], model: string): Promise<boolean> {
+    await this.#writeRecords('save', model, this.#valid(records, model));
     return true;
   }
   /** Deprecated name of {@link batchSave}. */
-  batchSend(records: { id: string | number }[], model: string): Promise<boolean> {
+  batchSend<T extends { id: string | number }>(records: T[], model: string): Promise<boolean> {
     return this.batchSave(records, model);
   }
-  /** Merges into existing records of `model` (arrays are replaced). */
-  async batchUpdate(records: { id: string | number }[], model: string): Promise<boolean> {
-    await this.#call('POST', '/records/update', { model, records });
+  /** Merges into existing records of `model`: objects key by key, arrays replaced; unknown ids are skipped. */
+  async batchUpdate<T extends { id: string | number }>(records: Partial<T>[], model: string): Promise<boolean> {
+    this.#model(model);
+    await this.#writeRecords('update', model, records as { id: string | number }[]);
     return true;
   }
-  /** Marks records of `model` deleted. */
-  async batchDelete(records: { id: string | number }[], model: string): Promise<boolean> {
-    await this.#call('POST', '/records/delete', { model, records });
+  /** Marks records of `model` deleted (they stay in the feed as `DELETED`). */
+  async batchDelete<T extends { id: string | number }>(records: T[], model: string): Promise<boolean> {
+    this.#model(model);
+    await this.#writeRecords(
+      'delete',
+      model,
+      records.map((r) => ({ id: r.id })),
+    );
     return true;
+  }
+
+  /** The stored records of `model` with these ids (deleted ones left out). */
+  async getRecordsByIds<K extends string | number, T = Loose>(ids: K[], model: string): Promise<Map<K, T>> {
+    this.#model(model);
+    const out = new Map<K, T>();
+    for (let i = 0; i < ids.length; i += RECORD_BATCH) {
+      const chunk = ids.slice(i, i + RECORD_BATCH);
+      const { records } = await this.#call<{ records: (T & { id: string | number })[] }>('POST', '/records/by-ids', {
+        model,
+        ids: chunk.map(String),
+      });
+      const byId = new Map(records.map((r) => [String(r.id), r]));
+      for (const id of chunk) {
+        const found = byId.get(String(id));
+        if (found) out.set(id, found);
+      }
+    }
+    return out;
+  }
+
+  /** One page of the stored records of `model` (change order); pass `next_cursor` back for the next. */
+  listRecords<T = Loose>(
+    model: string,
+    options: { cursor?: string | null; limit?: number } = {},
+  ): Promise<{ records: T[]; next_cursor: string | null }> {
+    this.#model(model);
+    return this.#call('POST', '/records/list', {
+      model,
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+      ...(options.limit ? { limit: options.limit } : {}),
+    });
+  }
+
+  /** Starts a full pass over `model`: records not saved again before {@link trackDeletesEnd} are deleted then. */
+  async trackDeletesStart(model: string): Promise<void> {
+    this.#model(model);
+    if (this.#dryRun) return;
+    await this.#call('POST', '/records/track-deletes/start', { model });
+  }
+  /** Ends the full pass: deletes the records of `model` it did not see; returns how many. */
+  async trackDeletesEnd(model: string): Promise<number> {
+    this.#model(model);
+    if (this.#dryRun) return 0;
+    const { deleted } = await this.#call<{ deleted: number }>('POST', '/records/track-deletes/end', { model });
+    return deleted;
+  }
+
+  /**
+   * `ignore_if_modified_after`: a record changed (for example by an action's `batchUpdate`) after
+   * this run started is not overwritten by the run's saves. `override` (the default) overwrites.
+   */
+  async setMergingStrategy(
+    merging: { strategy: 'ignore_if_modified_after' | 'override' },
+    model: string,
+  ): Promise<void> {
+    this.#model(model);
+    this.#merging.set(model, merging.strategy);
+  }
+
+  /** Records a dry run would have written, per model (the first ones, and how many). */
+  get dryRunRecords(): Record<string, DryRunRecords> | undefined {
+    return this.#dryRun ? Object.fromEntries(this.#dryRunWrites) : undefined;
+  }
+
+  #model(model: string): void {
+    if (!this.#models) throw new TypeError('Records belong to syncs: this script declares no models');
+    if (!(model in this.#models))
+      throw new TypeError(`"${model}" is not a model of this sync (models: ${Object.keys(this.#models).join(', ')})`);
+  }
+
+  /** The records that match the model's schema; the others are reported, not saved (nor dropped silently). */
+  #valid<T extends { id: string | number }>(records: T[], model: string): T[] {
+    this.#model(model);
+    const schema = this.#models?.[model];
+    const valid: T[] = [];
+    for (const record of records) {
+      const result = schema ? schema.safeParse(record) : { success: true as const };
+      const id = (record as { id?: unknown })?.id;
+      if (result.success && (typeof id === 'string' ? id.length > 0 : typeof id === 'number')) {
+        valid.push(record);
+        continue;
+      }
+      const issues = result.success
+        ? [{ code: 'custom', path: ['id'], message: 'a record needs an id (a non-empty string or a number)' }]
+        : result.error.issues.map((i) => ({
+            code: i.code,
+            path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+            message: i.message,
+          }));
+      this.invalidRecordCount++;
+      if (this.invalidRecords.length < MAX_REPORTED_INVALID)
+        this.invalidRecords.push({ model, id: id === undefined ? null : String(id), issues });
+    }
+    if (valid.length < records.length)
+      void this.log(`${records.length - valid.length} ${model} record(s) did not match the model and were not saved`, {
+        level: 'warn',
+      });
+    return valid;
+  }
+
+  async #writeRecords(op: 'save' | 'update' | 'delete', model: string, records: { id: string | number }[]) {
+    if (this.#dryRun) {
+      const entry = this.#dryRunWrites.get(model) ?? { saved: 0, updated: 0, deleted: 0, sample: [] };
+      entry[op === 'save' ? 'saved' : op === 'update' ? 'updated' : 'deleted'] += records.length;
+      for (const record of records) if (entry.sample.length < MAX_DRY_RUN_SAMPLE) entry.sample.push({ op, record });
+      this.#dryRunWrites.set(model, entry);
+      return;
+    }
+    const unmodifiedSince = this.#merging.get(model) === 'ignore_if_modified_after' ? this.#startedAt : undefined;
+    // Batches of at most 1,000 records and about 4 MB, as the platform takes them.
+    let chunk: { id: string | number }[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await this.#call('POST', `/records/${op}`, {
+        model,
+        records: chunk,
+        ...(unmodifiedSince ? { unmodified_since: unmodifiedSince } : {}),
+      });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const record of records) {
+      const size = JSON.stringify(record).length;
+      if (chunk.length >= RECORD_BATCH || (chunk.length > 0 && bytes + size > RECORD_BATCH_BYTES)) await flush();
+      chunk.push(record);
+      bytes += size;
+    }
+    await flush();
   }
 
   // ---- logs and input ----------------------------------------------------------------------------

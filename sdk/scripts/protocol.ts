@@ -52,6 +52,14 @@ export type ScriptFailure =
 /** The script runtime's answer to an invocation (always HTTP 200; failure is in the body). */
 export type RunResult = {
   logs: ScriptLogLine[];
+  /** Syncs: records that did not match their model (the first 100) and how many there were. */
+  invalidRecords?: { model: string; id: string | null; issues: ValidationProblem[] }[];
+  invalidRecordCount?: number;
+  /** Dry runs of syncs: what would have been written, per model. */
+  records?: Record<
+    string,
+    { saved: number; updated: number; deleted: number; sample: { op: string; record: unknown }[] }
+  >;
   /** A dry run's checkpoint at the end (scripts only change it through the platform otherwise). */
   checkpoint?: Record<string, string | number | boolean> | null;
 } & ({ ok: true; output: unknown } | { ok: false; error: ScriptFailure });

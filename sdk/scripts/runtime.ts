@@ -23,7 +23,7 @@ export function serveScript(definition: ScriptDefinition): { fetch(request: Requ
 
 /** Runs a definition once; every failure becomes a {@link ScriptFailure}, nothing is thrown. */
 export async function runOnce(definition: ScriptDefinition, invocation: Invocation): Promise<RunResult> {
-  const nango = new ScriptContext(invocation);
+  const nango = new ScriptContext(invocation, definition.type === 'sync' ? { models: definition.models } : {});
   const finish = (result: { ok: true; output: unknown } | { ok: false; error: ScriptFailure }): RunResult => {
     if (nango.droppedLogLines > 0)
       nango.logs.push({
@@ -32,7 +32,16 @@ export async function runOnce(definition: ScriptDefinition, invocation: Invocati
         at: new Date().toISOString(),
       });
     const checkpoint = nango.dryRunCheckpoint;
-    return { ...result, logs: nango.logs, ...(checkpoint === undefined ? {} : { checkpoint }) };
+    const records = nango.dryRunRecords;
+    return {
+      ...result,
+      logs: nango.logs,
+      ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(nango.invalidRecordCount > 0
+        ? { invalidRecords: nango.invalidRecords, invalidRecordCount: nango.invalidRecordCount }
+        : {}),
+      ...(records && Object.keys(records).length > 0 ? { records } : {}),
+    };
   };
   if (definition.type !== invocation.kind)
     return finish({

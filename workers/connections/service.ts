@@ -22,6 +22,7 @@ import { readIntegrationCredentials } from '../integrations/service.js';
 import { findIntegrationRow } from '../integrations/store.js';
 import { allowsCustomHosts } from '../providers/provider-url.js';
 import { findProvider } from '../providers/service.js';
+import { configureConnectionSyncs } from '../syncs/service.js';
 import * as store from './store.js';
 
 export type ConnectionScope = {
@@ -149,6 +150,7 @@ export async function saveConnection(
       throw err;
     }
     await schedulePostCreation(scope, integration, row);
+    await configureConnectionSyncs(scope, integration, row);
   }
   await recordAuthEvent(scope.db, scope.environment.id, {
     from: 'pier',

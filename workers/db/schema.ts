@@ -141,6 +141,8 @@ export const connections = sqliteTable(
     authErrorEventId: integer('auth_error_event_id'),
     credentialsExpiresAt: text('credentials_expires_at'),
     lastFetchedAt: text('last_fetched_at'),
+    /** The D1 binding holding this connection's records (null: not chosen yet; see workers/records/shards.ts). */
+    recordsDb: text('records_db'),
     ...timestamps,
   },
   (t) => [
@@ -349,3 +351,38 @@ export const asyncActions = sqliteTable(
   (t) => [index('async_actions_env_created').on(t.environmentId, t.createdAt)],
 );
 export type AsyncActionRow = typeof asyncActions.$inferSelect;
+
+/**
+ * Synced records, one row per (connection, model, variant, record id) holding its latest state. `seq`
+ * is the connection's change sequence number of the row's last change (allocated by the connection's
+ * Durable Object, the single writer), so paging by `seq` reads every change once, in order. Lives in
+ * the connection's records database (a shard; the main one locally), so no foreign keys: rows go with
+ * their connection through the records store.
+ */
+export const records = sqliteTable(
+  'records',
+  {
+    connectionRowId: integer('connection_row_id').notNull(),
+    model: text('model').notNull(),
+    variant: text('variant').notNull().default('base'),
+    externalId: text('external_id').notNull(),
+    /** JSON of the record as the script saved it. */
+    data: text('data').notNull(),
+    /** SHA-256 of the canonical JSON: an unchanged record is not rewritten. */
+    hash: text('hash').notNull(),
+    seq: integer('seq').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastModifiedAt: text('last_modified_at').notNull(),
+    /** `ADDED`, `UPDATED` or `DELETED`. */
+    lastAction: text('last_action').notNull(),
+    deletedAt: text('deleted_at'),
+    prunedAt: text('pruned_at'),
+    /** The deletion-tracking generation that last saw the record (`trackDeletesStart/End`). */
+    generation: integer('generation').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionRowId, t.model, t.variant, t.externalId] }),
+    index('records_feed').on(t.connectionRowId, t.model, t.variant, t.seq),
+  ],
+);
+export type RecordRow = typeof records.$inferSelect;

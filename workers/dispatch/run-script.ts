@@ -25,6 +25,8 @@ export type RunBinding = {
   dryRun: boolean;
   /** How many actions deep (an action triggering an action): bounded. */
   depth: number;
+  /** Syncs: the variant whose records the run writes (`base` unless the sync has variants). */
+  variant?: string;
 };
 
 /** One run: its binding, plus the run id and the end of its time (carried by its signed run token). */
@@ -44,6 +46,7 @@ export function bindingKey(binding: RunBinding): string {
     binding.kind,
     binding.dryRun,
     binding.depth,
+    binding.variant ?? 'base',
   ]);
 }
 

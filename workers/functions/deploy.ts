@@ -5,6 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
+import { parseFrequency } from '../../durable-objects/sync-policy.js';
 import type {
   DeployedFunction,
   DeployPlan,
@@ -96,6 +97,12 @@ async function planDeploy(scope: DeployScope, body: DeployBody): Promise<Planned
     const integration = integrationsByKey.get(upload.integration) as IntegrationRow;
     if (upload.type === 'on-event' && !upload.event)
       throw new ApiError('invalid_body', 400, `On-event script "${upload.name}" names no event`);
+    if (upload.type === 'sync' && parseFrequency(upload.frequency ?? '') === undefined)
+      throw new ApiError(
+        'invalid_body',
+        400,
+        `Sync "${upload.name}" has frequency "${upload.frequency ?? ''}": use e.g. "every hour" or "30m" (30 seconds to 31 days)`,
+      );
     const key = keyOf(integration.id, upload.type, upload.name);
     seen.add(key);
     const entry = { integration: upload.integration, type: upload.type, name: upload.name };

@@ -21,6 +21,7 @@ import { formatIntegration } from '../integrations/service.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { paginationToWire } from '../providers/wire-format.js';
 import { handleProxy } from '../proxy/proxy.js';
+import { serveRecords } from './host-records.js';
 import { type RunScope, runAction } from './runs.js';
 import { acquireLock, readCheckpoint, releaseLocks, writeCheckpoint } from './store.js';
 
@@ -108,6 +109,11 @@ export async function serveHostCall(
   }
 }
 
+/** A checkpoint belongs to a script on a connection, and for syncs with variants to the variant. */
+export function checkpointKey(run: Pick<RunIdentity, 'functionName' | 'variant'>): string {
+  return run.variant && run.variant !== 'base' ? `${run.functionName}::${run.variant}` : run.functionName;
+}
+
 async function route(scope: RunScope, run: RunIdentity, request: Request, url: URL): Promise<Response> {
   const path = url.pathname;
   const method = request.method;
@@ -154,7 +160,7 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
       // Environments have no variables of their own yet; the list is empty, not an error.
       return Response.json([]);
     case 'GET /checkpoint': {
-      const stored = await readCheckpoint(scope.db, (await connectionRow()).id, run.functionName);
+      const stored = await readCheckpoint(scope.db, (await connectionRow()).id, checkpointKey(run));
       return Response.json({ checkpoint: stored ? JSON.parse(stored) : null });
     }
     case 'PUT /checkpoint':
@@ -164,7 +170,7 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
         await writeCheckpoint(
           scope.db,
           (await connectionRow()).id,
-          run.functionName,
+          checkpointKey(run),
           checkpoint && JSON.stringify(checkpoint),
         );
       return Response.json({ success: true });
@@ -201,7 +207,11 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
     case 'POST /records/save':
     case 'POST /records/update':
     case 'POST /records/delete':
-      throw new ApiError('not_implemented', 501, 'Saving records from scripts arrives with syncs');
+    case 'POST /records/by-ids':
+    case 'POST /records/list':
+    case 'POST /records/track-deletes/start':
+    case 'POST /records/track-deletes/end':
+      return serveRecords(scope, run, path.slice('/records/'.length), request, connectionRow);
     default:
       throw new ApiError('not_found', 404, `The platform offers no ${method} ${path} to scripts`);
   }

@@ -91,9 +91,10 @@ async function lookUpAction(
 export function newRunIdentity(
   scope: RunScope,
   target: { integration: IntegrationRow; connection: ConnectionRow; fn: Pick<FunctionRow, 'name' | 'type'> },
-  options: { timeoutMs: number; dryRun: boolean; depth: number; runId?: string },
+  options: { timeoutMs: number; dryRun: boolean; depth: number; runId?: string; variant?: string },
 ): RunIdentity {
   return {
+    ...(options.variant && options.variant !== 'base' ? { variant: options.variant } : {}),
     environmentId: scope.environment.id,
     integrationKey: target.integration.uniqueKey,
     connectionId: target.connection.connectionId,

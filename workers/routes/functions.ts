@@ -21,6 +21,7 @@ import { ApiError } from '../http/api-error.js';
 import { check, readJsonBody, readParams, readQuery } from '../http/validate.js';
 import { findIntegrationRow, listIntegrationRows } from '../integrations/store.js';
 import { requireSecretKey } from '../middleware/secret-key.js';
+import { configureIntegrationSyncs } from '../syncs/service.js';
 
 /** Deploys carry every script's bundle. */
 const MAX_DEPLOY_BODY_BYTES = 32 * 1024 * 1024;
@@ -45,7 +46,17 @@ export const functionRoutes = new Hono<AppEnv>({ strict: false })
   .use(requireSecretKey)
   .post('/deployments', async (c) => {
     const body = await readJsonBody(c, deployBodySchema, MAX_DEPLOY_BODY_BYTES);
-    const result = await deployFunctions({ db: c.get('db'), env: c.env, environment: c.get('environment') }, body);
+    const scope = { db: c.get('db'), env: c.env, environment: c.get('environment') };
+    const result = await deployFunctions(scope, body);
+    // Every connection of the deployed integrations gets the syncs now deployed.
+    if (result.applied) {
+      const integrations = [];
+      for (const key of body.integrations) {
+        const row = await findIntegrationRow(scope.db, scope.environment.id, key);
+        if (row) integrations.push(row);
+      }
+      await configureIntegrationSyncs(scope, integrations);
+    }
     return c.json({ data: result });
   })
   .post('/dryruns', async (c) => {

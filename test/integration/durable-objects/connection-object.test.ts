@@ -64,14 +64,22 @@ describe('ConnectionObject', () => {
     await runInDurableObject(
       connectionStub(env, { ...ref, connectionId: 'migrations' }),
       (_o: ConnectionObject, state) => {
-        expect(migrate(state.storage.sql)).toBe(4);
-        expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 4 }]);
+        expect(migrate(state.storage.sql)).toBe(7);
+        expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 7 }]);
         const tables = state.storage.sql
           .exec(
             `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name`,
           )
           .toArray();
-        expect(tables).toEqual([{ name: 'credentials' }, { name: 'meta' }, { name: 'rate_limit' }, { name: 'tasks' }]);
+        expect(tables.map((t) => t.name)).toEqual([
+          'credentials',
+          'meta',
+          'rate_limit',
+          'run_counts',
+          'syncs',
+          'tasks',
+          'tracking',
+        ]);
       },
     );
   });

@@ -1,0 +1,131 @@
+/**
+ * The record calls of a sync script (`batchSave`, `batchUpdate`, `batchDelete`, `getRecordsByIds`,
+ * `listRecords`, `trackDeletesStart/End`), served for its run: always the run's connection, model
+ * names checked against the sync's declared models, writes through the connection's Durable Object.
+ */
+import { z } from 'zod';
+import { connectionStub } from '../../durable-objects/connection-name.js';
+import type { FunctionDefinition } from '../../sdk/contract/functions.js';
+import type { ConnectionRow } from '../db/schema.js';
+import type { RunIdentity } from '../dispatch/run-script.js';
+import { ApiError } from '../http/api-error.js';
+import { check } from '../http/validate.js';
+import { chooseRecordsDb, decodeRecordCursor, encodeRecordCursor, formatRecord } from '../records/service.js';
+import { type RecordsEnv, shardDatabase } from '../records/shards.js';
+import { readPage, readRecordsByIds } from '../records/store.js';
+import type { RunScope } from './runs.js';
+import { findFunctionRow } from './store.js';
+
+/** A batch of up to 1,000 records of about 1 KB, with room to spare. */
+export const MAX_RECORDS_BODY = 8 * 1024 * 1024;
+const MAX_BATCH = 1_000;
+
+const modelName = z.string().min(1).max(255);
+const writeSchema = z.object({
+  model: modelName,
+  records: z.array(z.object({ id: z.union([z.string().min(1).max(1024), z.number()]) }).passthrough()).max(MAX_BATCH),
+  unmodified_since: z.iso.datetime({ offset: true }).optional(),
+});
+const idsSchema = z.object({ model: modelName, ids: z.array(z.string().max(1024)).max(MAX_BATCH) });
+const listSchema = z.object({
+  model: modelName,
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(MAX_BATCH).optional(),
+});
+const modelOnly = z.object({ model: modelName });
+
+async function body<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const text = await request.text();
+  if (text.length > MAX_RECORDS_BODY) throw new ApiError('payload_too_large', 413, 'Too many records in one batch');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError('invalid_json', 400, 'The body is not valid JSON');
+  }
+  return check(schema, value, 'invalid_body', 'body');
+}
+
+export async function serveRecords(
+  scope: RunScope,
+  run: RunIdentity,
+  call: string,
+  request: Request,
+  connectionRow: () => Promise<ConnectionRow>,
+): Promise<Response> {
+  if (run.kind !== 'sync') throw new ApiError('forbidden', 403, 'Only syncs keep records');
+  const isWrite = ['save', 'update', 'delete', 'track-deletes/start', 'track-deletes/end'].includes(call);
+  if (run.dryRun && isWrite) throw new ApiError('forbidden', 403, 'A dry run keeps its records in the run');
+  const row = await connectionRow();
+  const [fn] = await findFunctionRow(scope.db, scope.environment.id, row.integrationId, run.functionName, 'sync');
+  const models = Object.keys((fn ? (JSON.parse(fn.definition) as FunctionDefinition) : {}).models ?? {});
+  const checkModel = (model: string) => {
+    if (!models.includes(model))
+      throw new ApiError(
+        'invalid_body',
+        400,
+        `"${model}" is not a model of sync "${run.functionName}" (models: ${models.join(', ') || 'none'})`,
+      );
+  };
+  const variant = run.variant ?? 'base';
+  const stub = connectionStub(scope.env, {
+    environmentId: scope.environment.id,
+    integrationId: row.integrationId,
+    connectionId: row.connectionId,
+  });
+  const env = scope.env as unknown as RecordsEnv;
+
+  switch (call) {
+    case 'save':
+    case 'update':
+    case 'delete': {
+      const input = await body(request, writeSchema);
+      checkModel(input.model);
+      const recordsDb = await chooseRecordsDb(scope.db, env, row);
+      const result = await stub.writeRecords({
+        place: { connectionRowId: row.id, recordsDb },
+        op: call,
+        model: input.model,
+        variant,
+        records: JSON.stringify(input.records),
+        runId: run.runId,
+        unmodifiedSince: input.unmodified_since,
+      });
+      return Response.json(result);
+    }
+    case 'track-deletes/start': {
+      const { model } = await body(request, modelOnly);
+      checkModel(model);
+      return Response.json({ generation: await stub.trackDeletesStart({ model, variant }) });
+    }
+    case 'track-deletes/end': {
+      const { model } = await body(request, modelOnly);
+      checkModel(model);
+      return Response.json({ deleted: await stub.trackDeletesEnd({ model, variant, runId: run.runId }) });
+    }
+    case 'by-ids': {
+      const input = await body(request, idsSchema);
+      checkModel(input.model);
+      const found = await readRecordsByIds(
+        shardDatabase(env, row.recordsDb),
+        { connectionRowId: row.id, model: input.model, variant },
+        input.ids,
+      );
+      return Response.json({ records: found.filter((r) => !r.deleted_at).map((r) => JSON.parse(r.data)) });
+    }
+    default: {
+      const input = await body(request, listSchema);
+      checkModel(input.model);
+      const page = await readPage(
+        shardDatabase(env, row.recordsDb),
+        { connectionRowId: row.id, model: input.model, variant },
+        { afterSeq: input.cursor ? decodeRecordCursor(input.cursor) : 0, limit: input.limit ?? 100 },
+      );
+      const last = page.at(-1);
+      return Response.json({
+        records: page.map(formatRecord),
+        next_cursor: last && page.length === (input.limit ?? 100) ? encodeRecordCursor(last.seq) : null,
+      });
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One slice of a sync run, started by the connection's Durable Object (workers/functions is where
+ * the D1 and dispatch work lives; the object keeps the schedule), and the run's report: the
+ * operations-log line with its counts and one `sync` event per model that changed.
+ */
+
+import type { ModelCounts } from '../../durable-objects/record-writer.js';
+import type { SliceOutcome } from '../../durable-objects/sync-schedule.js';
+import { readConfig } from '../config.js';
+import { findConnectionRow } from '../connections/store.js';
+import { openDb } from '../db/client.js';
+import { outboxEvents } from '../db/schema.js';
+import { findEnvironmentById } from '../environments/store.js';
+import { findIntegrationById } from '../integrations/store.js';
+import { queueOperation } from '../logs/service.js';
+import { executeRun, newRunIdentity, type RunScope } from './runs.js';
+import { findFunctionRow, writeCheckpoint } from './store.js';
+
+/** Wall-clock time of one slice of a sync run (`PIER_SYNC_SLICE_SECONDS`, 5–900, default 300). */
+export function syncSliceMs(env: object): number {
+  const seconds = Number((env as { PIER_SYNC_SLICE_SECONDS?: string }).PIER_SYNC_SLICE_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 5 && seconds <= 900 ? Math.round(seconds * 1000) : 300_000;
+}
+
+export type ConnectionRef = { environmentId: number; integrationId: number; connectionId: string };
+
+async function context(env: Env, ref: ConnectionRef) {
+  const db = openDb(env.DB);
+  const environment = await findEnvironmentById(db, ref.environmentId);
+  const integration = await findIntegrationById(db, ref.integrationId);
+  const connection =
+    environment && integration
+      ? await findConnectionRow(db, environment.id, integration.id, ref.connectionId)
+      : undefined;
+  return { db, environment, integration, connection };
+}
+
+/** Runs one slice of a sync. */
+export async function runSyncSlice(
+  env: Env,
+  ref: ConnectionRef,
+  sync: { name: string; variant: string; runId: string; lastSyncDate: string | null },
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<SliceOutcome> {
+  const { db, environment, integration, connection } = await context(env, ref);
+  if (!environment || !integration || !connection) return { kind: 'gone' };
+  const [fn] = await findFunctionRow(db, environment.id, integration.id, sync.name, 'sync');
+  if (!fn?.enabled) return { kind: 'gone' };
+  const scope: RunScope = { env, db, config: readConfig(env), environment, requestId: sync.runId, waitUntil };
+  const run = newRunIdentity(
+    scope,
+    { integration, connection, fn },
+    {
+      timeoutMs: syncSliceMs(env),
+      dryRun: false,
+      depth: 0,
+      runId: sync.runId,
+      variant: sync.variant,
+    },
+  );
+  const report = await executeRun(scope, fn.dispatchName, run, {
+    lastSyncDate: sync.lastSyncDate,
+    variant: sync.variant,
+  });
+  if (report.outcome === 'success') return { kind: 'done' };
+  if (report.error.code === 'script_timeout') return { kind: 'out_of_time' };
+  return { kind: 'failed', message: `${report.error.code}: ${report.error.message}` };
+}
+
+/** Forgets a sync's checkpoint on the connection (a full refresh). */
+export async function clearSyncCheckpoint(env: Env, ref: ConnectionRef, key: string): Promise<void> {
+  const { db, connection } = await context(env, ref);
+  if (connection) await writeCheckpoint(db, connection.id, key, null);
+}
+
+/**
+ * After a run: one `sync` line in the operations log with what changed, and one `sync` event per
+ * model with changes in the outbox (delivered by the webhooks issue).
+ */
+export async function reportSyncRun(
+  env: Env,
+  ref: ConnectionRef,
+  run: { name: string; variant: string; runId: string; startedAt: string; type: 'INITIAL' | 'INCREMENTAL' },
+  outcome: SliceOutcome,
+  counts: ModelCounts,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<void> {
+  const { db, environment, integration, connection } = await context(env, ref);
+  if (!environment || !integration || !connection) return;
+  const summary = Object.entries(counts)
+    .map(([model, c]) => `${model}: +${c.added} ~${c.updated} -${c.deleted}`)
+    .join('; ');
+  queueOperation(
+    db,
+    {
+      environmentId: environment.id,
+      type: 'sync',
+      outcome: outcome.kind === 'done' ? 'success' : 'failure',
+      connectionId: connection.connectionId,
+      integrationKey: integration.uniqueKey,
+      provider: integration.provider,
+      method: 'RUN',
+      path: run.variant === 'base' ? run.name : `${run.name}::${run.variant}`,
+      status: outcome.kind === 'done' ? 200 : 500,
+      durationMs: Date.now() - Date.parse(run.startedAt),
+      retries: 0,
+      bytes: null,
+      errorCode: outcome.kind === 'done' ? null : 'sync_failed',
+      message: `${outcome.kind === 'failed' ? `${outcome.message.slice(0, 500)} — ` : ''}${summary || 'no changes'}`,
+      requestId: run.runId,
+      createdAt: new Date().toISOString(),
+    },
+    waitUntil,
+  );
+  if (outcome.kind !== 'done') return;
+  const queryTimeStamp = new Date().toISOString();
+  for (const [model, c] of Object.entries(counts)) {
+    if (c.added + c.updated + c.deleted === 0) continue;
+    await db.insert(outboxEvents).values({
+      environmentId: environment.id,
+      type: 'sync',
+      connectionId: connection.connectionId,
+      integrationKey: integration.uniqueKey,
+      payload: JSON.stringify({
+        from: 'pier',
+        type: 'sync',
+        connectionId: connection.connectionId,
+        providerConfigKey: integration.uniqueKey,
+        syncName: run.name,
+        syncVariant: run.variant,
+        model,
+        syncType: run.type,
+        success: true,
+        modifiedAfter: run.startedAt,
+        responseResults: { added: c.added, updated: c.updated, deleted: c.deleted },
+        queryTimeStamp,
+      }),
+    });
+  }
+}
