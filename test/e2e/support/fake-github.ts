@@ -26,7 +26,10 @@ export async function startFakeGitHub(tokens: readonly string[]): Promise<FakeGi
   const requests: FakeGitHub['requests'] = [];
   const listed: FakeIssue[] = [];
   let clock = Date.parse('2026-01-01T00:00:00Z');
-  const tick = () => new Date((clock += 1000)).toISOString();
+  const tick = () => {
+    clock += 1000;
+    return new Date(clock).toISOString();
+  };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
