@@ -1,0 +1,159 @@
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectionStub } from '../../../durable-objects/connection-name.js';
+import { api, seedEnvironment } from '../support/fixtures.js';
+
+/**
+ * The change feed under concurrent writes: a reader pages `GET /records` while the connection's
+ * object writes batches of changes; the reader sees every record's latest change once, each change
+ * at most once, and the changes of one record in order.
+ */
+describe('records change feed', () => {
+  let key: string;
+  let environmentId: number;
+  let place: { connectionRowId: number; recordsDb: string };
+  let integrationId: number;
+
+  beforeAll(async () => {
+    ({ key, id: environmentId } = await seedEnvironment({ prefix: 'records' }));
+    await api(key, 'POST', '/providers', {
+      name: 'feed-api',
+      displayName: 'Feed API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: 'https://feed.example' },
+    });
+    await api(key, 'POST', '/integrations', { unique_key: 'feed', provider: 'feed-api' });
+    await api(key, 'POST', '/connections', {
+      provider_config_key: 'feed',
+      connection_id: 'c1',
+      credentials: { type: 'API_KEY', apiKey: 'k' },
+    });
+    const deployed = await api(key, 'POST', '/functions/deployments', {
+      integrations: ['feed'],
+      functions: [
+        {
+          integration: 'feed',
+          name: 'items',
+          type: 'sync',
+          frequency: 'every day',
+          auto_start: false,
+          models: { Item: { type: 'object' } },
+          bundle: 'export default { fetch: () => Response.json({ ok: true, output: null, logs: [] }) };',
+        },
+      ],
+    });
+    expect(deployed.status).toBe(200);
+    const row = await env.DB.prepare(
+      `SELECT c.id AS id, c.integration_id AS integrationId FROM connections c WHERE c.environment_id = ? AND c.connection_id = 'c1'`,
+    )
+      .bind(environmentId)
+      .first<{ id: number; integrationId: number }>();
+    if (!row) throw new Error('no connection');
+    place = { connectionRowId: row.id, recordsDb: 'DB' };
+    integrationId = row.integrationId;
+    await env.DB.prepare('UPDATE connections SET records_db = ? WHERE id = ?').bind('DB', row.id).run();
+  });
+
+  const page = (cursor: string | null) =>
+    api(key, 'GET', `/records?model=Item&limit=37${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, {
+      'connection-id': 'c1',
+      'provider-config-key': 'feed',
+    });
+
+  it('never skips a record’s latest change and never returns a change twice while writes go on', async () => {
+    const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
+    const latest = new Map<string, number>();
+    let writing = true;
+    const writer = (async () => {
+      for (let batch = 0; batch < 25; batch++) {
+        const records: { id: string; v: number }[] = [];
+        for (let i = 0; i < 40; i++) {
+          // New records and changes to records written before, mixed.
+          const id = String(batch % 2 === 0 ? batch * 40 + i : (i * 7 + batch) % (batch * 40 || 1));
+          const v = (latest.get(id) ?? 0) + 1;
+          latest.set(id, v);
+          records.push({ id, v });
+        }
+        const byId = new Map(records.map((r) => [r.id, r]));
+        for (const [id, r] of byId) latest.set(id, r.v);
+        await stub.writeRecords({
+          place,
+          op: 'save',
+          model: 'Item',
+          variant: 'base',
+          records: JSON.stringify([...byId.values()]),
+        });
+      }
+      writing = false;
+    })();
+
+    const seen: { id: string; v: number }[] = [];
+    let cursor: string | null = null;
+    let idle = 0;
+    while (writing || idle < 2) {
+      const res = await page(cursor);
+      expect(res.status).toBe(200);
+      const records = res.json.records as { id: string; v: number; _nango_metadata: { cursor: string } }[];
+      for (const r of records) seen.push({ id: r.id, v: r.v });
+      if (records.length > 0) cursor = records.at(-1)?._nango_metadata.cursor ?? cursor;
+      if (records.length === 0 && !writing) idle++;
+    }
+    await writer;
+
+    const pairs = seen.map((s) => `${s.id}@${s.v}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const lastSeen = new Map<string, number>();
+    for (const s of seen) {
+      expect(s.v, `record ${s.id} went back in time`).toBeGreaterThan(lastSeen.get(s.id) ?? 0);
+      lastSeen.set(s.id, s.v);
+    }
+    expect(lastSeen).toEqual(latest);
+  });
+
+  it('detects unchanged records by content and counts what changed', async () => {
+    const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
+    const write = (records: unknown[]) =>
+      stub.writeRecords({
+        place,
+        op: 'save',
+        model: 'Item',
+        variant: 'base',
+        records: JSON.stringify(records),
+        runId: 'r1',
+      });
+    expect(await write([{ id: 'x', a: 1, b: [1, 2] }])).toMatchObject({ added: 1, updated: 0, unchanged: 0 });
+    // The same content in another key order is unchanged.
+    expect(await write([{ b: [1, 2], a: 1, id: 'x' }])).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+    expect(await write([{ id: 'x', a: 2, b: [1, 2] }])).toMatchObject({ updated: 1 });
+    expect(
+      await stub.writeRecords({
+        place,
+        op: 'update',
+        model: 'Item',
+        variant: 'base',
+        records: JSON.stringify([
+          { id: 'x', b: [3] },
+          { id: 'nope', a: 1 },
+        ]),
+        runId: 'r1',
+      }),
+    ).toMatchObject({ updated: 1, missing: 1 });
+    const after = await api(key, 'GET', '/records?model=Item&ids=x', undefined, {
+      'connection-id': 'c1',
+      'provider-config-key': 'feed',
+    });
+    expect(after.json.records[0]).toMatchObject({ id: 'x', a: 2, b: [3], _nango_metadata: { last_action: 'UPDATED' } });
+    expect(
+      await stub.writeRecords({
+        place,
+        op: 'delete',
+        model: 'Item',
+        variant: 'base',
+        records: JSON.stringify([{ id: 'x' }]),
+        runId: 'r1',
+      }),
+    ).toMatchObject({ deleted: 1 });
+    expect(await stub.takeRunCounts('r1')).toEqual({ Item: { added: 1, updated: 2, deleted: 1 } });
+    expect(await stub.takeRunCounts('r1')).toEqual({});
+  });
+});
