@@ -6,7 +6,7 @@
  * `npm run dev` (`--wrangler`) serves the same Worker with `wrangler dev` instead, for its live reload.
  *
  * Environment: PORT (default 3003), PIER_SECRET_KEY (fixes the dev key), PIER_STATE_DIR, and the Worker
- * settings PIER_ACTION_TIMEOUT_SECONDS and PIER_LOG_RETENTION_DAYS (over wrangler.toml's).
+ * settings PIER_ACTION_TIMEOUT_SECONDS, PIER_SYNC_SLICE_SECONDS and PIER_LOG_RETENTION_DAYS (over wrangler.toml's).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -117,7 +117,7 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
 }
 
 /** Settings `npm start` passes to the Worker from its own environment, over wrangler.toml's. */
-const PASSED_SETTINGS = ['PIER_ACTION_TIMEOUT_SECONDS', 'PIER_LOG_RETENTION_DAYS'] as const;
+const PASSED_SETTINGS = ['PIER_ACTION_TIMEOUT_SECONDS', 'PIER_SYNC_SLICE_SECONDS', 'PIER_LOG_RETENTION_DAYS'] as const;
 
 function settingsFromEnvironment(): Record<string, string> {
   const vars: Record<string, string> = {};

@@ -223,3 +223,112 @@ describe('syncs and records', () => {
     expect(unknownConnection.status).toBe(404);
   });
 });
+
+/** A sync that checkpoints after every page; the platform is killed while it runs. */
+const SLOW_SYNC = `import { createSync } from 'nango';
+import { z } from 'zod';
+
+const Issue = z.object({ id: z.string(), number: z.number() });
+
+export default createSync({
+  description: 'Issues, slowly, one page at a time with a checkpoint',
+  frequency: 'every day',
+  autoStart: true,
+  models: { Issue },
+  checkpoint: z.object({ page: z.number() }),
+  exec: async (nango) => {
+    const checkpoint = await nango.getCheckpoint<{ page: number }>();
+    for (let page = (checkpoint?.page ?? 0) + 1; ; page++) {
+      const { data } = await nango.get<{ id: number; number: number }[]>({
+        endpoint: '/repos/acme/slow/issues',
+        params: { per_page: '50', page: String(page) },
+      });
+      if (data.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await nango.batchSave(data.map((i) => ({ id: String(i.id), number: i.number })), 'Issue');
+      await nango.saveCheckpoint({ page });
+    }
+    await nango.clearCheckpoint();
+  },
+});
+`;
+
+describe('a sync run killed with the platform', () => {
+  it('resumes from its checkpoint after the restart, with no record lost or counted twice', async () => {
+    const { freePort } = await import('./support/platform.js');
+    const github = await startFakeGitHub(['gh-token-slow']);
+    github.addIssues(300);
+    const port = await freePort();
+    const stateDir = await mkdtemp(join(tmpdir(), 'pier-slow-state-'));
+    const secretKey = `e2e_${crypto.randomUUID().replace(/-/g, '')}`;
+    const start = () => startPlatform({ port, stateDir, secretKey, env: { PIER_SYNC_SLICE_SECONDS: '5' } });
+    let platform = await start();
+    try {
+      const pier = new Pier({ host: platform.url, secretKey });
+      await pier.createProvider({
+        name: 'fake-github',
+        displayName: 'Fake GitHub',
+        auth: { mode: 'API_KEY' },
+        api: { baseUrl: github.url, headers: { authorization: 'Bearer ${apiKey}' } },
+      });
+      await pier.createIntegration({ unique_key: 'github', provider: 'fake-github' });
+      const project = await mkdtemp(join(tmpdir(), 'pier-slow-'));
+      await mkdir(join(project, 'github/syncs'), { recursive: true });
+      await writeFile(join(project, 'index.ts'), "import './github/syncs/slow-issues.js';\n");
+      await writeFile(join(project, 'github/syncs/slow-issues.ts'), SLOW_SYNC);
+      const compiled = await compileProject(project, { typeCheck: false });
+      await callApi({ host: platform.url, secretKey }, 'POST', '/functions/deployments', {
+        integrations: ['github'],
+        functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+      });
+      await pier.importConnection({
+        provider_config_key: 'github',
+        connection_id: 'slow',
+        credentials: { type: 'API_KEY', apiKey: 'gh-token-slow' },
+      });
+      // Once the run is a couple of pages in, kill everything (no graceful stop).
+      const slowPages = () => github.requests.filter((r) => r.path === '/repos/acme/slow/issues').length;
+      for (const until = Date.now() + 30_000; slowPages() < 2 && Date.now() < until; )
+        await new Promise((r) => setTimeout(r, 50));
+      await platform.stop({ kill: true });
+      const pagesBefore = slowPages();
+      expect(pagesBefore).toBeGreaterThanOrEqual(2);
+      expect(pagesBefore).toBeLessThan(6);
+
+      platform = await start();
+      const nango = new Nango({ host: platform.url, secretKey });
+      const deadline = Date.now() + 60_000;
+      let sync: Status['syncs'][number] | undefined;
+      for (;;) {
+        sync = ((await nango.syncStatus('github', ['slow-issues'], 'slow')) as unknown as Status).syncs[0];
+        if (sync?.status === 'SUCCESS' || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(sync?.status).toBe('SUCCESS');
+      expect(sync?.latestResult).toEqual({ Issue: { added: 300, updated: 0, deleted: 0 } });
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { records: { id: string }[]; next_cursor: string | null } = await nango.listRecords<{ id: string }>(
+          {
+            providerConfigKey: 'github',
+            connectionId: 'slow',
+            model: 'Issue',
+            limit: 1000,
+            ...(cursor ? { cursor } : {}),
+          },
+        );
+        ids.push(...page.records.map((r) => r.id));
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(ids).toHaveLength(300);
+      expect(new Set(ids).size).toBe(300);
+      // The resumed run started from the checkpoint, not from page 1 again.
+      const firstPages = github.requests.filter((r) => r.path === '/repos/acme/slow/issues');
+      expect(firstPages.length).toBeLessThanOrEqual(7 + pagesBefore);
+    } finally {
+      await platform.stop();
+      await github.close();
+    }
+  });
+});
