@@ -370,6 +370,135 @@ export class Pier {
     return this.#request('GET', '/logs', { query });
   }
 
+  // Records and syncs
+
+  /**
+   * One page of a connection's records of `model`, in the order of their last change; pass
+   * `next_cursor` back as `cursor` for the next page (no change is skipped or repeated).
+   *
+   * @example const { records, next_cursor } = await pier.listRecords<Issue>({ providerConfigKey: 'github', connectionId: 'u-1', model: 'Issue', cursor })
+   */
+  async listRecords<T = Record<string, unknown>>(query: {
+    providerConfigKey: string;
+    connectionId: string;
+    model: string;
+    variant?: string;
+    cursor?: string | null;
+    limit?: number;
+    filter?: 'added' | 'updated' | 'deleted' | string;
+    modifiedAfter?: string;
+    ids?: string[];
+  }): Promise<{ records: (T & { _nango_metadata: RecordMetadata })[]; next_cursor: string | null }> {
+    const url = new URLSearchParams({ model: query.model });
+    if (query.variant) url.set('variant', query.variant);
+    if (query.cursor) url.set('cursor', query.cursor);
+    if (query.limit) url.set('limit', String(query.limit));
+    if (query.filter) url.set('filter', query.filter);
+    if (query.modifiedAfter) url.set('modified_after', query.modifiedAfter);
+    for (const id of query.ids ?? []) url.append('ids', id);
+    return this.#request('GET', `/records?${url.toString()}`, {
+      headers: { 'connection-id': query.connectionId, 'provider-config-key': query.providerConfigKey },
+    });
+  }
+
+  /** Empties the payload of records up to and including a cursor (their metadata stays). */
+  async pruneRecords(input: {
+    providerConfigKey: string;
+    connectionId: string;
+    model: string;
+    untilCursor: string;
+    variant?: string;
+    limit?: number;
+  }): Promise<{ count: number; has_more: boolean }> {
+    return this.#request('PATCH', '/records/prune', {
+      body: { model: input.model, until_cursor: input.untilCursor, variant: input.variant, limit: input.limit },
+      headers: { 'connection-id': input.connectionId, 'provider-config-key': input.providerConfigKey },
+    });
+  }
+
+  /** Runs syncs now (of one connection, or of all); `reset` starts over, `emptyCache` also deletes their records. */
+  async triggerSync(
+    providerConfigKey: string,
+    syncs: (string | { name: string; variant?: string })[] = [],
+    connectionId?: string,
+    opts: { reset?: boolean; emptyCache?: boolean } = {},
+  ): Promise<void> {
+    await this.#request('POST', '/sync/trigger', {
+      body: { provider_config_key: providerConfigKey, connection_id: connectionId, syncs, opts },
+    });
+  }
+
+  async startSync(
+    providerConfigKey: string,
+    syncs: (string | { name: string; variant?: string })[],
+    connectionId?: string,
+  ) {
+    await this.#request('POST', '/sync/start', {
+      body: { provider_config_key: providerConfigKey, connection_id: connectionId, syncs },
+    });
+  }
+
+  async pauseSync(
+    providerConfigKey: string,
+    syncs: (string | { name: string; variant?: string })[],
+    connectionId?: string,
+  ) {
+    await this.#request('POST', '/sync/pause', {
+      body: { provider_config_key: providerConfigKey, connection_id: connectionId, syncs },
+    });
+  }
+
+  /** Status, last result, next run, record counts and checkpoint of syncs (`'*'` for all). */
+  async syncStatus(
+    providerConfigKey: string,
+    syncs: (string | { name: string; variant?: string })[] | '*',
+    connectionId?: string,
+  ): Promise<{ syncs: SyncStatusEntry[] }> {
+    const names =
+      syncs === '*'
+        ? '*'
+        : syncs.map((s) => (typeof s === 'string' ? s : s.variant ? `${s.name}::${s.variant}` : s.name)).join(',');
+    return this.#request('GET', '/sync/status', {
+      query: { provider_config_key: providerConfigKey, syncs: names, connection_id: connectionId },
+    });
+  }
+
+  /** Overrides a sync's frequency for one connection (`null` goes back to the sync's own). */
+  async updateSyncConnectionFrequency(
+    providerConfigKey: string,
+    sync: string | { name: string; variant?: string },
+    connectionId: string,
+    frequency: string | null,
+  ): Promise<{ frequency: string | null }> {
+    return this.#request('PUT', '/sync/update-connection-frequency', {
+      body: {
+        provider_config_key: providerConfigKey,
+        connection_id: connectionId,
+        ...(typeof sync === 'string' ? { sync_name: sync } : { sync_name: sync.name, sync_variant: sync.variant }),
+        frequency,
+      },
+    });
+  }
+
+  async createSyncVariant(providerConfigKey: string, connectionId: string, name: string, variant: string) {
+    return this.#request<{ id: string; name: string; variant: string }>(
+      'POST',
+      `/sync/${encodeURIComponent(name)}/variant/${encodeURIComponent(variant)}`,
+      { headers: { 'connection-id': connectionId, 'provider-config-key': providerConfigKey } },
+    );
+  }
+
+  async deleteSyncVariant(
+    providerConfigKey: string,
+    connectionId: string,
+    name: string,
+    variant: string,
+  ): Promise<void> {
+    await this.#request('DELETE', `/sync/${encodeURIComponent(name)}/variant/${encodeURIComponent(variant)}`, {
+      headers: { 'connection-id': connectionId, 'provider-config-key': providerConfigKey },
+    });
+  }
+
   // Actions and functions
 
   /**
@@ -483,6 +612,31 @@ export type ActionInput<A> = A extends { type: 'action'; input: infer I }
     : SchemaOutput<I>
   : unknown;
 export type ActionOutput<A> = A extends { type: 'action'; output: infer O } ? SchemaOutput<O> : unknown;
+
+export type RecordMetadata = {
+  first_seen_at: string;
+  last_modified_at: string;
+  last_action: 'ADDED' | 'UPDATED' | 'DELETED';
+  deleted_at: string | null;
+  pruned_at: string | null;
+  cursor: string;
+};
+
+export type SyncStatusEntry = {
+  id: string;
+  connection_id: string;
+  name: string;
+  variant: string;
+  status: 'RUNNING' | 'PAUSED' | 'STOPPED' | 'SUCCESS' | 'ERROR';
+  type: 'INITIAL' | 'INCREMENTAL';
+  finishedAt: string | null;
+  nextScheduledSyncAt: string | null;
+  frequency: string;
+  latestResult: Record<string, { added: number; updated: number; deleted: number }>;
+  recordCount: Record<string, number>;
+  checkpoint: Record<string, string | number | boolean> | null;
+  error: string | null;
+};
 
 function safeJson(text: string): unknown {
   try {

@@ -194,6 +194,50 @@ describe('syncs and records', () => {
     expect(await allRecords()).toHaveLength(121);
   });
 
+  it('offers the same through Pier’s backend SDK: records, status, frequency, variants, prune', async () => {
+    const pier = new Pier({ host: platform.url, secretKey: platform.secretKey });
+    const page = await pier.listRecords<{ number: number }>({
+      providerConfigKey: 'github',
+      connectionId: 'octo',
+      model: 'Issue',
+      limit: 5,
+    });
+    expect(page.records).toHaveLength(5);
+    expect(page.next_cursor).toBeTruthy();
+    expect(page.records[0]?._nango_metadata.last_action).toBe('ADDED');
+
+    await pier.updateSyncConnectionFrequency('github', 'issues', 'octo', 'every 2 hours');
+    const [entry] = (await pier.syncStatus('github', '*', 'octo')).syncs;
+    expect(entry).toMatchObject({ name: 'issues', variant: 'base', frequency: 'every 120 minutes' });
+    await expect(
+      pier.updateSyncConnectionFrequency('github', 'issues', 'octo', 'every 5 seconds'),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
+
+    await pier.createSyncVariant('github', 'octo', 'issues', 'archive');
+    const withVariant = await pier.syncStatus('github', '*', 'octo');
+    expect(withVariant.syncs.map((s) => s.variant).sort()).toEqual(['archive', 'base']);
+    await pier.deleteSyncVariant('github', 'octo', 'issues', 'archive');
+    expect((await pier.syncStatus('github', '*', 'octo')).syncs.map((s) => s.variant)).toEqual(['base']);
+
+    const pruned = await pier.pruneRecords({
+      providerConfigKey: 'github',
+      connectionId: 'octo',
+      model: 'Issue',
+      untilCursor: page.next_cursor as string,
+    });
+    expect(pruned).toEqual({ count: 5, has_more: false });
+    const after = await pier.listRecords<Record<string, unknown>>({
+      providerConfigKey: 'github',
+      connectionId: 'octo',
+      model: 'Issue',
+      limit: 5,
+    });
+    expect(Object.keys(after.records[0] ?? {}).sort()).toEqual(['_nango_metadata', 'id']);
+    expect(after.records[0]?._nango_metadata.pruned_at).toBeTruthy();
+  });
+
   it('refuses bad record queries with clear errors', async () => {
     const get = (
       query: string,
