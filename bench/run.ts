@@ -5,6 +5,7 @@
 import { benchActions } from './actions.js';
 import { profileProxy } from './profile-proxy.js';
 import { benchProxy } from './proxy.js';
+import { benchRecords } from './records.js';
 import { benchTokenRefresh } from './token-refresh.js';
 
 const only = process.argv[2];
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   'token-refresh': () => benchTokenRefresh(),
   proxy: () => benchProxy(),
   actions: () => benchActions(),
+  records: () => benchRecords(),
   // Not part of `npm run bench`: a diagnosis, run on its own.
   'profile-proxy': () => profileProxy(),
 };

@@ -48,6 +48,7 @@ const MIGRATIONS: readonly string[] = [
      frequency_ms INTEGER NOT NULL,
      frequency_override_ms INTEGER,
      enabled INTEGER NOT NULL,
+     paused INTEGER NOT NULL DEFAULT 0,
      status TEXT NOT NULL,
      type TEXT NOT NULL DEFAULT 'INITIAL',
      next_run_at_ms INTEGER,

@@ -16,6 +16,8 @@ export type SyncRow = {
   frequencyMs: number;
   frequencyOverrideMs: number | null;
   enabled: boolean;
+  /** Paused by a call (not merely never started): shown as `PAUSED` between runs. */
+  paused: boolean;
   status: SyncStatus;
   type: 'INITIAL' | 'INCREMENTAL';
   nextRunAtMs: number | null;
@@ -35,6 +37,7 @@ type Raw = {
   frequency_ms: number;
   frequency_override_ms: number | null;
   enabled: number;
+  paused: number;
   status: SyncStatus;
   type: 'INITIAL' | 'INCREMENTAL';
   next_run_at_ms: number | null;
@@ -54,6 +57,7 @@ const fromRaw = (r: Raw): SyncRow => ({
   frequencyMs: r.frequency_ms,
   frequencyOverrideMs: r.frequency_override_ms,
   enabled: r.enabled === 1,
+  paused: r.paused === 1,
   status: r.status,
   type: r.type,
   nextRunAtMs: r.next_run_at_ms,
@@ -167,6 +171,7 @@ export class SyncSchedule {
     const next = enabled ? nowMs : null;
     this.#set(name, variant, {
       enabled: enabled ? 1 : 0,
+      paused: enabled ? 0 : 1,
       status: enabled
         ? row.status === 'PAUSED' || row.status === 'ERROR'
           ? 'STOPPED'
@@ -232,7 +237,7 @@ export class SyncSchedule {
     if (outcome.kind === 'done') {
       const next = row.enabled ? nowMs + frequency : null;
       this.#set(name, variant, {
-        status: row.enabled ? 'SUCCESS' : 'PAUSED',
+        status: row.paused ? 'PAUSED' : 'SUCCESS',
         type: 'INCREMENTAL',
         run_id: null,
         slices: 0,
@@ -255,7 +260,7 @@ export class SyncSchedule {
     const stop = failures >= MAX_CONSECUTIVE_FAILURES || outcome.kind === 'gone';
     const next = !stop && row.enabled ? nowMs + retryDelayMs(failures, frequency) : null;
     this.#set(name, variant, {
-      status: stop ? 'ERROR' : row.enabled ? 'ERROR' : 'PAUSED',
+      status: row.paused && !stop ? 'PAUSED' : 'ERROR',
       run_id: null,
       slices: 0,
       last_finished_at: finishedAt,

@@ -4,7 +4,8 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FunctionDefinition } from '../../sdk/contract/functions.js';
-import { fromBase64Url, toBase64Url } from '../crypto/encoding.js';
+import { forgetRecentRows } from '../cache/recent-map.js';
+import { fromBase64Url } from '../crypto/encoding.js';
 import type { Db } from '../db/client.js';
 import { type ConnectionRow, connections } from '../db/schema.js';
 import { listFunctionRows } from '../functions/store.js';
@@ -20,7 +21,8 @@ export const RECORDS_PAGE_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** Cursors are opaque to callers: `base64url("v1:<seq>")`. */
 export function encodeRecordCursor(seq: number): string {
-  return toBase64Url(new TextEncoder().encode(`v1:${seq}`));
+  // ASCII only: btoa is enough (and much cheaper per record than an encoder).
+  return btoa(`v1:${seq}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function decodeRecordCursor(cursor: string): number {
@@ -34,7 +36,7 @@ export function decodeRecordCursor(cursor: string): number {
 }
 
 /** A stored record as the API returns it: its data plus `_nango_metadata`. */
-export function formatRecord(row: StoredRecord): Record<string, unknown> {
+export function formatRecord(row: Omit<StoredRecord, 'hash'>): Record<string, unknown> {
   return {
     ...(JSON.parse(row.data) as Record<string, unknown>),
     _nango_metadata: {
@@ -86,6 +88,47 @@ export type RecordsQuery = {
 };
 
 /**
+ * A stored record as JSON text, without parsing it: its data (a JSON object) with `_nango_metadata`
+ * spliced in before the closing brace. A page of 1,000 records costs no parse and no re-serialisation.
+ */
+function recordJson(row: Omit<StoredRecord, 'hash'>): string {
+  const metadata = `"_nango_metadata":{"first_seen_at":${JSON.stringify(row.first_seen_at)},"last_modified_at":${JSON.stringify(row.last_modified_at)},"last_action":"${row.last_action}","deleted_at":${row.deleted_at === null ? 'null' : JSON.stringify(row.deleted_at)},"pruned_at":${row.pruned_at === null ? 'null' : JSON.stringify(row.pruned_at)},"cursor":"${encodeRecordCursor(row.seq)}"}`;
+  const body = row.data.trimEnd();
+  return body === '{}' ? `{${metadata}}` : `${body.slice(0, -1)},${metadata}}`;
+}
+
+/**
+ * One page as the JSON body of `GET /records` (built as text: see {@link recordJson}).
+ */
+export async function listRecordsJson(env: RecordsEnv, row: ConnectionRow, query: RecordsQuery): Promise<string> {
+  if (!row.recordsDb) return '{"records":[],"next_cursor":null}';
+  const page = await readPage(
+    shardDatabase(env, row.recordsDb),
+    { connectionRowId: row.id, model: query.model, variant: query.variant },
+    {
+      afterSeq: query.cursor ? decodeRecordCursor(query.cursor) : 0,
+      limit: query.limit,
+      actions: query.actions,
+      modifiedAfter: query.modifiedAfter,
+      ids: query.ids,
+    },
+  );
+  const parts: string[] = [];
+  let bytes = 0;
+  let last: Omit<StoredRecord, 'hash'> | undefined;
+  for (const record of page) {
+    const json = recordJson(record);
+    bytes += json.length;
+    if (parts.length > 0 && bytes > RECORDS_PAGE_BUDGET_BYTES) break;
+    parts.push(json);
+    last = record;
+  }
+  const more = parts.length < page.length || page.length === query.limit;
+  const next = more && last ? `"${encodeRecordCursor(last.seq)}"` : 'null';
+  return `{"records":[${parts.join(',')}],"next_cursor":${next}}`;
+}
+
+/**
  * One page of a connection's records in sequence order. The next cursor is the last returned
  * record's: every change after it comes later, whatever changes while the caller pages.
  */
@@ -109,7 +152,7 @@ export async function listRecords(
   );
   const out: Record<string, unknown>[] = [];
   let bytes = 0;
-  let last: StoredRecord | undefined;
+  let last: Omit<StoredRecord, 'hash'> | undefined;
   for (const record of page) {
     bytes += record.data.length + 300;
     if (out.length > 0 && bytes > RECORDS_PAGE_BUDGET_BYTES) break;

@@ -153,8 +153,8 @@ export type PageQuery = {
   ids?: string[];
 };
 
-/** One page of the change feed: records whose last change comes after `afterSeq`, in sequence order. */
-export async function readPage(db: D1Database, ref: Ref, query: PageQuery): Promise<StoredRecord[]> {
+/** One page of the change feed: records whose last change comes after `afterSeq`, in sequence order (no hashes). */
+export async function readPage(db: D1Database, ref: Ref, query: PageQuery): Promise<Omit<StoredRecord, 'hash'>[]> {
   const where = ['connection_row_id = ?1', 'model = ?2', 'variant = ?3', 'seq > ?4'];
   const params: unknown[] = [ref.connectionRowId, ref.model, ref.variant, query.afterSeq, query.limit];
   if (query.actions?.length) {
@@ -171,11 +171,11 @@ export async function readPage(db: D1Database, ref: Ref, query: PageQuery): Prom
   }
   const { results } = await db
     .prepare(
-      `SELECT external_id, data, hash, seq, first_seen_at, last_modified_at, last_action, deleted_at, pruned_at FROM records
+      `SELECT external_id, data, seq, first_seen_at, last_modified_at, last_action, deleted_at, pruned_at FROM records
        WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?5`,
     )
     .bind(...params)
-    .all<StoredRecord>();
+    .all<Omit<StoredRecord, 'hash'>>();
   return results;
 }
 

@@ -1,17 +1,39 @@
 import { type Context, Hono } from 'hono';
 import { listRecordsQuerySchema, pruneRecordsBodySchema, recordsHeadersSchema } from '../../sdk/contract/records.js';
 import type { AppEnv } from '../app-env.js';
+import { RecentMap } from '../cache/recent-map.js';
 import { resolveIntegration } from '../connections/service.js';
 import { findConnectionRow } from '../connections/store.js';
+import type { ConnectionRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
 import { check, readJsonBody, readQuery } from '../http/validate.js';
 import { requireSecretKey } from '../middleware/secret-key.js';
-import { knownModels, listRecords, prune } from '../records/service.js';
+import { knownModels, listRecordsJson, prune } from '../records/service.js';
 import type { RecordsEnv } from '../records/shards.js';
+
+/**
+ * Lookups of (connection, model) remembered 5 s per isolate, like the proxy's: a deleted connection
+ * or removed sync stops being readable within 5 s everywhere, at once in the isolate that changed it.
+ */
+const recentTargets = new RecentMap<ConnectionRow>(5_000, 5_000, { forgetOnWrites: true });
 
 /** The connection the `Connection-Id` / `Provider-Config-Key` headers name, and a check of the model. */
 async function target(c: Context<AppEnv>, model: string) {
   const headers = check(recordsHeadersSchema, Object.fromEntries(c.req.raw.headers), 'invalid_headers', 'header');
+  const key = `${c.get('environment').id}\u0000${headers['provider-config-key']}\u0000${headers['connection-id']}\u0000${model}`;
+  const known = recentTargets.get(key);
+  if (known) return known;
+  const row = await lookUp(c, headers, model);
+  // A connection whose records database is not chosen yet is about to get one: not remembered.
+  if (row.recordsDb) recentTargets.set(key, row);
+  return row;
+}
+
+async function lookUp(
+  c: Context<AppEnv>,
+  headers: { 'connection-id': string; 'provider-config-key': string },
+  model: string,
+) {
   const scope = { db: c.get('db'), config: c.get('config'), env: c.env, environment: c.get('environment') };
   const { integration } = await resolveIntegration(scope, headers['provider-config-key']);
   const row = await findConnectionRow(scope.db, scope.environment.id, integration.id, headers['connection-id']);
@@ -37,17 +59,16 @@ export const recordRoutes = new Hono<AppEnv>({ strict: false })
   .get('/', async (c) => {
     const query = readQuery(c, listRecordsQuerySchema);
     const row = await target(c, query.model);
-    return c.json(
-      await listRecords(c.env as unknown as RecordsEnv, row, {
-        model: query.model,
-        variant: query.variant ?? 'base',
-        cursor: query.cursor,
-        limit: query.limit,
-        actions: query.filter?.map((f) => f.toUpperCase() as 'ADDED' | 'UPDATED' | 'DELETED'),
-        modifiedAfter: query.modified_after ?? query.delta,
-        ids: query.ids,
-      }),
-    );
+    const body = await listRecordsJson(c.env as unknown as RecordsEnv, row, {
+      model: query.model,
+      variant: query.variant ?? 'base',
+      cursor: query.cursor,
+      limit: query.limit,
+      actions: query.filter?.map((f) => f.toUpperCase() as 'ADDED' | 'UPDATED' | 'DELETED'),
+      modifiedAfter: query.modified_after ?? query.delta,
+      ids: query.ids,
+    });
+    return c.body(body, 200, { 'content-type': 'application/json; charset=UTF-8' });
   })
   .patch('/prune', async (c) => {
     const body = await readJsonBody(c, pruneRecordsBodySchema);
