@@ -137,6 +137,17 @@ export class ConnectionObject extends DurableObject<Env> {
     return this.#records.write(input);
   }
 
+  /** Which records of a batch (by id and hash) would change; unchanged ones count as seen. */
+  diffRecords(input: {
+    place: WriteInput['place'];
+    model: string;
+    variant: string;
+    items: { id: string; hash: string }[];
+    runId?: string;
+  }) {
+    return this.#records.diff(input);
+  }
+
   trackDeletesStart(input: { model: string; variant: string }): number {
     return this.#records.trackDeletesStart(input.model, input.variant);
   }

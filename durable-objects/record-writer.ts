@@ -5,7 +5,7 @@
  * one, and never skips one. Numbers are reserved (stored) before the write, so a write that fails or
  * a process that dies leaves a gap, never a number used twice.
  */
-import { toHex } from '../workers/crypto/encoding.js';
+import { recordHash } from '../sdk/scripts/canonical.js';
 import { type RecordsEnv, shardDatabase } from '../workers/records/shards.js';
 import {
   countUnseen,
@@ -15,6 +15,7 @@ import {
   type Incoming,
   markSeen,
   type Ref,
+  readHashes,
   readRecordsByIds,
   upsertRecords,
 } from '../workers/records/store.js';
@@ -30,6 +31,8 @@ export type WriteInput = {
   variant: string;
   /** JSON array of records (objects with an `id`), as the script sent them. */
   records: string;
+  /** The records' hashes (`recordHash`), in the same order, when the script computed them. */
+  hashes?: string[];
   /** Counted into this run's result when set. */
   runId?: string;
   /** `ignore_if_modified_after`: leave records changed after this time alone. */
@@ -39,22 +42,6 @@ export type WriteInput = {
 export type WriteResult = { added: number; updated: number; deleted: number; unchanged: number; missing: number };
 
 export type ModelCounts = Record<string, { added: number; updated: number; deleted: number }>;
-
-/** Sorted-key JSON: equal records hash equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-async function hashOf(value: unknown): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical(value))));
-}
 
 /** Deep merge for `batchUpdate`: objects merge key by key, arrays and scalars are replaced. */
 export function mergeRecord(base: unknown, patch: unknown): unknown {
@@ -134,7 +121,12 @@ export class RecordWriter {
       const list = JSON.parse(input.records) as { id: string | number }[];
       // The last occurrence of an id in a batch wins.
       const byId = new Map<string, Record<string, unknown>>();
-      for (const record of list) byId.set(String(record.id), record as Record<string, unknown>);
+      const given = new Map<string, string>();
+      list.forEach((record, i) => {
+        byId.set(String(record.id), record as Record<string, unknown>);
+        const hash = input.op === 'save' ? input.hashes?.[i] : undefined;
+        if (hash && /^[0-9a-f]{64}$/.test(hash)) given.set(String(record.id), hash);
+      });
       const ids = [...byId.keys()];
       const result: WriteResult = { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0 };
 
@@ -158,7 +150,8 @@ export class RecordWriter {
         }
       }
       const batch: Incoming[] = [];
-      for (const [id, record] of byId) batch.push({ id, data: JSON.stringify(record), hash: await hashOf(record) });
+      for (const [id, record] of byId)
+        batch.push({ id, data: JSON.stringify(record), hash: given.get(id) ?? (await recordHash(record)) });
       const generation = this.#activeGeneration(input.model, input.variant);
       const changed = await upsertRecords(db, ref, batch, {
         seqBase: this.#reserve(batch.length),
@@ -180,6 +173,45 @@ export class RecordWriter {
       }
       this.#count(input.runId, input.model, { added: result.added, updated: result.updated });
       return result;
+    });
+  }
+
+  /**
+   * Which of these records (by id and hash) would change if saved: the others are unchanged, and
+   * under deletion tracking are marked as seen now. Lets a script send only what changed.
+   */
+  diff(input: {
+    place: WriteInput['place'];
+    model: string;
+    variant: string;
+    items: { id: string; hash: string }[];
+    runId?: string;
+  }): Promise<string[]> {
+    return this.#exclusive(async () => {
+      this.bind(input.place.connectionRowId, input.place.recordsDb);
+      const { connectionRowId, db } = this.#place();
+      const ref: Ref = { connectionRowId, model: input.model, variant: input.variant };
+      const stored = new Map(
+        (
+          await readHashes(
+            db,
+            ref,
+            input.items.map((i) => i.id),
+          )
+        ).map((r) => [r.external_id, r]),
+      );
+      const changed: string[] = [];
+      const unchanged: string[] = [];
+      for (const item of input.items) {
+        const row = stored.get(item.id);
+        if (row && !row.deleted && row.hash === item.hash) unchanged.push(item.id);
+        else changed.push(item.id);
+      }
+      const generation = this.#activeGeneration(input.model, input.variant);
+      if (generation > 0) await markSeen(db, ref, unchanged, generation);
+      // The model appears in the run's result even when nothing changes.
+      this.#count(input.runId, input.model, {});
+      return changed;
     });
   }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import { Log, LogLevel, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from 'wrangler';
 import { matchesCron, parseCron } from './cron.js';
 
@@ -102,6 +102,19 @@ export async function applyMigrations(db: D1Database, dir: string): Promise<stri
   return done;
 }
 
+function runtimeLogLevel(name: string): LogLevel {
+  switch (name.toLowerCase()) {
+    case 'debug':
+      return LogLevel.DEBUG;
+    case 'info':
+      return LogLevel.INFO;
+    case 'warn':
+      return LogLevel.WARN;
+    default:
+      return LogLevel.ERROR;
+  }
+}
+
 /** Runs every cron of the config at its minute, until disposed. */
 function scheduleCrons(crons: string[], run: (cron: string) => Promise<void>): () => void {
   const parsed = crons.map((cron) => ({ cron, fields: parseCron(cron) }));
@@ -146,6 +159,8 @@ export async function startLocalRuntime(options: {
     host: '127.0.0.1',
     port: options.port,
     defaultPersistRoot: join(options.stateDir, 'v3'),
+    // PIER_LOG_LEVEL=debug|info|warn shows the runtime's own output (console.log of the Worker, crashes).
+    ...(process.env.PIER_LOG_LEVEL ? { log: new Log(runtimeLogLevel(process.env.PIER_LOG_LEVEL)) } : {}),
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
   } as ConstructorParameters<typeof Miniflare>[0]);
   let url: URL;

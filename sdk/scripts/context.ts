@@ -1,6 +1,7 @@
 import { PierError } from '../errors.js';
 import { type PaginateConfig, paginate } from '../paginate.js';
 import { buildProxyRequest, type ProxyConfig, readProxyResponse } from '../proxy.js';
+import { recordHash } from './canonical.js';
 import type { Checkpoint, Schema } from './define.js';
 import { HOST_ORIGIN, type Invocation, LOG_LEVELS, type LogLevel, RUN_HEADER, type ScriptLogLine } from './protocol.js';
 import { InputValidationError } from './runtime-errors.js';
@@ -331,7 +332,28 @@ export class ScriptContext {
 
   /** Upserts records of `model`, keyed by `id` (an unchanged record is not rewritten). */
   async batchSave<T extends { id: string | number }>(records: T[], model: string): Promise<boolean> {
-    await this.#writeRecords('save', model, this.#valid(records, model));
+    const valid = this.#valid(records, model);
+    if (this.#dryRun || valid.length === 0) {
+      await this.#writeRecords('save', model, valid);
+      return true;
+    }
+    // Hashes first: the platform says which records would change, and only those are sent.
+    const hashes = await Promise.all(valid.map((r) => recordHash(r)));
+    const changed = new Set<string>();
+    for (let i = 0; i < valid.length; i += RECORD_BATCH) {
+      const items = valid
+        .slice(i, i + RECORD_BATCH)
+        .map((r, j) => ({ id: String(r.id), hash: hashes[i + j] as string }));
+      const answer = await this.#call<{ changed: string[] }>('POST', '/records/diff', { model, items });
+      for (const id of answer.changed) changed.add(id);
+    }
+    const keep = valid.map((r, i) => [r, hashes[i] as string] as const).filter(([r]) => changed.has(String(r.id)));
+    await this.#writeRecords(
+      'save',
+      model,
+      keep.map(([r]) => r),
+      keep.map(([, h]) => h),
+    );
     return true;
   }
   /** Deprecated name of {@link batchSave}. */
@@ -454,7 +476,12 @@ export class ScriptContext {
     return valid;
   }
 
-  async #writeRecords(op: 'save' | 'update' | 'delete', model: string, records: { id: string | number }[]) {
+  async #writeRecords(
+    op: 'save' | 'update' | 'delete',
+    model: string,
+    records: { id: string | number }[],
+    hashes?: string[],
+  ) {
     if (this.#dryRun) {
       const entry = this.#dryRunWrites.get(model) ?? { saved: 0, updated: 0, deleted: 0, sample: [] };
       entry[op === 'save' ? 'saved' : op === 'update' ? 'updated' : 'deleted'] += records.length;
@@ -465,21 +492,25 @@ export class ScriptContext {
     const unmodifiedSince = this.#merging.get(model) === 'ignore_if_modified_after' ? this.#startedAt : undefined;
     // Batches of at most 1,000 records and about 4 MB, as the platform takes them.
     let chunk: { id: string | number }[] = [];
+    let chunkHashes: string[] = [];
     let bytes = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
       await this.#call('POST', `/records/${op}`, {
         model,
         records: chunk,
+        ...(hashes ? { hashes: chunkHashes } : {}),
         ...(unmodifiedSince ? { unmodified_since: unmodifiedSince } : {}),
       });
       chunk = [];
+      chunkHashes = [];
       bytes = 0;
     };
-    for (const record of records) {
+    for (const [i, record] of records.entries()) {
       const size = JSON.stringify(record).length;
       if (chunk.length >= RECORD_BATCH || (chunk.length > 0 && bytes + size > RECORD_BATCH_BYTES)) await flush();
       chunk.push(record);
+      if (hashes) chunkHashes.push(hashes[i] as string);
       bytes += size;
     }
     await flush();

@@ -43,6 +43,17 @@ const writeSchema = z.object({
       'every record is an object with an id (a non-empty string or a number)',
     ),
   unmodified_since: z.iso.datetime({ offset: true }).optional(),
+  /** `save`: each record's hash (sdk/scripts/canonical.ts), in order. */
+  hashes: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(MAX_BATCH)
+    .optional(),
+});
+const diffSchema = z.object({
+  model: modelName,
+  items: z
+    .array(z.object({ id: z.string().min(1).max(1024), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .max(MAX_BATCH),
 });
 const idsSchema = z.object({ model: modelName, ids: z.array(z.string().max(1024)).max(MAX_BATCH) });
 const listSchema = z.object({
@@ -72,7 +83,7 @@ export async function serveRecords(
   connectionRow: () => Promise<ConnectionRow>,
 ): Promise<Response> {
   if (run.kind !== 'sync') throw new ApiError('forbidden', 403, 'Only syncs keep records');
-  const isWrite = ['save', 'update', 'delete', 'track-deletes/start', 'track-deletes/end'].includes(call);
+  const isWrite = ['save', 'update', 'delete', 'diff', 'track-deletes/start', 'track-deletes/end'].includes(call);
   if (run.dryRun && isWrite) throw new ApiError('forbidden', 403, 'A dry run keeps its records in the run');
   const row = await connectionRow();
   const [fn] = await findFunctionRow(scope.db, scope.environment.id, row.integrationId, run.functionName, 'sync');
@@ -108,8 +119,22 @@ export async function serveRecords(
         records: JSON.stringify(input.records),
         runId: run.runId,
         unmodifiedSince: input.unmodified_since,
+        hashes: input.hashes,
       });
       return Response.json(result);
+    }
+    case 'diff': {
+      const input = await body(request, diffSchema);
+      checkModel(input.model);
+      const recordsDb = await chooseRecordsDb(scope.db, env, row);
+      const changed = await stub.diffRecords({
+        place: { connectionRowId: row.id, recordsDb },
+        model: input.model,
+        variant,
+        items: input.items,
+        runId: run.runId,
+      });
+      return Response.json({ changed });
     }
     case 'track-deletes/start': {
       const { model } = await body(request, modelOnly);

@@ -207,6 +207,7 @@ async function route(scope: RunScope, run: RunIdentity, request: Request, url: U
     case 'POST /records/save':
     case 'POST /records/update':
     case 'POST /records/delete':
+    case 'POST /records/diff':
     case 'POST /records/by-ids':
     case 'POST /records/list':
     case 'POST /records/track-deletes/start':

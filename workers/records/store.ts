@@ -132,6 +132,23 @@ export async function deleteUnseen(
   return results.map((r) => r.external_id);
 }
 
+/** The stored hash (and whether deleted) of records by id. */
+export async function readHashes(
+  db: D1Database,
+  ref: Ref,
+  ids: string[],
+): Promise<{ external_id: string; hash: string; deleted: number }[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT external_id, hash, deleted_at IS NOT NULL AS deleted FROM records
+       WHERE connection_row_id = ?1 AND model = ?2 AND variant = ?3 AND external_id IN (SELECT value FROM json_each(?4))`,
+    )
+    .bind(ref.connectionRowId, ref.model, ref.variant, JSON.stringify(ids))
+    .all<{ external_id: string; hash: string; deleted: number }>();
+  return results;
+}
+
 /** Records by id (at most a page), deleted ones included. */
 export async function readRecordsByIds(db: D1Database, ref: Ref, ids: string[]): Promise<StoredRecord[]> {
   if (ids.length === 0) return [];
