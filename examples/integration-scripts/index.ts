@@ -2,3 +2,6 @@
 import './github/actions/create-issue.js';
 import './slack/actions/post-message.js';
 import './hubspot/actions/create-contact.js';
+import './github/syncs/issues.js';
+import './hubspot/syncs/contacts.js';
+import './zendesk/syncs/tickets.js';

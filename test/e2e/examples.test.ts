@@ -6,7 +6,7 @@ import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
-import { startFakeHubSpot, startFakeSlack } from './support/fake-saas.js';
+import { startFakeHubSpot, startFakeSlack, startFakeZendesk } from './support/fake-saas.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,12 +29,35 @@ describe('examples/integration-scripts', () => {
   let github: FakeGitHub;
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
   let hubspot: Awaited<ReturnType<typeof startFakeHubSpot>>;
+  let zendesk: Awaited<ReturnType<typeof startFakeZendesk>>;
   let nango: Nango;
+  type SyncStatus = {
+    syncs: {
+      status: string;
+      finishedAt: string | null;
+      latestResult: Record<string, unknown>;
+      recordCount: Record<string, number>;
+    }[];
+  };
+  /** Waits until the sync's run that finished after `after` is there, and returns its status. */
+  const finished = async (integration: string, sync: string, after: string | null = null) => {
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const status = ((await nango.syncStatus(integration, [sync], 'acme')) as unknown as SyncStatus).syncs[0];
+      if (status?.finishedAt && (!after || status.finishedAt > after) && status.status !== 'RUNNING') return status;
+      if (Date.now() > deadline) throw new Error(`${integration}/${sync} did not finish: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  };
+  let firstRuns: Record<string, { finishedAt: string | null; latestResult: Record<string, unknown> }> = {};
 
   beforeAll(async () => {
     github = await startFakeGitHub(['ghp-example']);
     slack = await startFakeSlack('xoxb-example');
     hubspot = await startFakeHubSpot('pat-example');
+    zendesk = await startFakeZendesk('zd-example');
+    github.addIssues(30);
+    hubspot.seed(150);
+    zendesk.add(250);
     platform = await startPlatform();
     nango = new Nango({ host: platform.url, secretKey: platform.secretKey });
     const pier = new Pier({ host: platform.url, secretKey: platform.secretKey });
@@ -42,6 +65,7 @@ describe('examples/integration-scripts', () => {
       ['github', github.url, 'ghp-example'],
       ['slack', slack.url, 'xoxb-example'],
       ['hubspot', hubspot.url, 'pat-example'],
+      ['zendesk', zendesk.url, 'zd-example'],
     ] as const) {
       await pier.createProvider({
         name: `fake-${key}`,
@@ -68,11 +92,55 @@ describe('examples/integration-scripts', () => {
       ),
     );
     expect(deployed.code, deployed.out).toBe(0);
+    // The deploy started the syncs for the existing connections (autoStart); the GitHub one needs
+    // its repository in the connection's metadata, set before its next run.
+    await nango.setMetadata('github', 'acme', { repo: 'acme/widgets' });
+    await nango.triggerSync('github', ['issues'], 'acme');
+    firstRuns = {
+      github: await finished('github', 'issues'),
+      hubspot: await finished('hubspot', 'contacts'),
+      zendesk: await finished('zendesk', 'tickets'),
+    };
+    for (;;) {
+      // The GitHub sync's first run (before the metadata) synced nothing: wait for the triggered one.
+      if ((firstRuns.github?.latestResult as { Issue?: { added: number } }).Issue?.added) break;
+      firstRuns.github = await finished('github', 'issues', firstRuns.github?.finishedAt ?? null);
+    }
   });
 
   afterAll(async () => {
     await platform?.stop();
-    await Promise.all([github?.close(), slack?.close(), hubspot?.close()]);
+    await Promise.all([github?.close(), slack?.close(), hubspot?.close(), zendesk?.close()]);
+  });
+
+  it('the three syncs keep exactly what the providers have, and then exactly what changed', async () => {
+    expect(firstRuns.github?.latestResult).toEqual({ Issue: { added: 30, updated: 0, deleted: 0 } });
+    expect(firstRuns.hubspot?.latestResult).toEqual({ Contact: { added: 150, updated: 0, deleted: 0 } });
+    expect(firstRuns.zendesk?.latestResult).toEqual({ Ticket: { added: 250, updated: 0, deleted: 0 } });
+
+    github.updateIssue(3, 'Issue 3 (edited)');
+    github.updateIssue(4, 'Issue 4 (edited)');
+    github.addIssues(1);
+    hubspot.edit('seed-7@example.com', { firstname: 'Edited' });
+    hubspot.edit('seed-8@example.com', { lastname: 'Edited' });
+    zendesk.solve(5);
+    zendesk.solve(6);
+    for (const id of [10, 11, 12]) zendesk.remove(id);
+    zendesk.add(4);
+    for (const integration of ['github', 'hubspot', 'zendesk']) await nango.triggerSync(integration, [], 'acme');
+    const github2 = await finished('github', 'issues', firstRuns.github?.finishedAt ?? null);
+    const hubspot2 = await finished('hubspot', 'contacts', firstRuns.hubspot?.finishedAt ?? null);
+    const zendesk2 = await finished('zendesk', 'tickets', firstRuns.zendesk?.finishedAt ?? null);
+    expect(github2.latestResult).toEqual({ Issue: { added: 1, updated: 2, deleted: 0 } });
+    expect(hubspot2.latestResult).toEqual({ Contact: { added: 0, updated: 2, deleted: 0 } });
+    expect(zendesk2.latestResult).toEqual({ Ticket: { added: 4, updated: 2, deleted: 3 } });
+    expect(zendesk2.recordCount).toEqual({ Ticket: 251 });
+    const checkpoint = (
+      (await nango.syncStatus('hubspot', ['contacts'], 'acme')) as unknown as {
+        syncs: { checkpoint: { modifiedSince: number } }[];
+      }
+    ).syncs[0]?.checkpoint;
+    expect(checkpoint?.modifiedSince).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
   });
 
   it('github create-issue opens the issue, and names a missing repository', async () => {
@@ -105,10 +173,10 @@ describe('examples/integration-scripts', () => {
       email: 'ada@example.com',
       firstname: 'Ada',
     });
-    expect(first).toEqual({ id: '101', created: true });
+    expect(first).toEqual({ id: '251', created: true });
     expect(hubspot.calls()).toBe(2); // the 429, then the retry after Retry-After
     expect(await nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'ada@example.com' })).toEqual({
-      id: '101',
+      id: '251',
       created: false,
     });
     const invalid = await failure(nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'not-an-email' }));
