@@ -171,26 +171,14 @@ export async function benchRecords(options: { records?: number; large?: number }
         }
     };
     const run = async (connection = 'bench') => {
-      const before = (
-        await callApi<Status>(
-          target,
-          'GET',
-          `/sync/status?provider_config_key=gen&syncs=items&connection_id=${connection}`,
-        )
-      ).syncs[0]?.finishedAt;
+      const before = (await status(connection)).syncs[0]?.finishedAt;
       await callApi(target, 'POST', '/sync/trigger', {
         provider_config_key: 'gen',
         connection_id: connection,
         syncs: ['items'],
       });
       for (;;) {
-        const sync = (
-          await callApi<Status>(
-            target,
-            'GET',
-            `/sync/status?provider_config_key=gen&syncs=items&connection_id=${connection}`,
-          )
-        ).syncs[0];
+        const sync = (await status(connection)).syncs[0];
         if (sync?.finishedAt && sync.finishedAt !== before && sync.status !== 'RUNNING' && sync.latestRun) {
           if (sync.status !== 'SUCCESS') throw new Error(`sync ${sync.status}`);
           return {

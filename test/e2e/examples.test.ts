@@ -103,7 +103,7 @@ describe('examples/integration-scripts', () => {
     };
     for (;;) {
       // The GitHub sync's first run (before the metadata) synced nothing: wait for the triggered one.
-      if ((firstRuns.github?.latestResult as { Issue?: { added: number } }).Issue?.added) break;
+      if ((firstRuns.github?.latestResult as { Issue?: { added: number } } | undefined)?.Issue?.added) break;
       firstRuns.github = await finished('github', 'issues', firstRuns.github?.finishedAt ?? null);
     }
   });

@@ -58,6 +58,7 @@ export async function chooseRecordsDb(db: Db, env: RecordsEnv, row: ConnectionRo
     .update(connections)
     .set({ recordsDb: chosen })
     .where(and(eq(connections.id, row.id), isNull(connections.recordsDb)));
+  forgetRecentRows();
   const fresh = await db
     .select({ recordsDb: connections.recordsDb })
     .from(connections)
