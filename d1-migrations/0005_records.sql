@@ -16,4 +16,12 @@ CREATE TABLE `records` (
 );
 --> statement-breakpoint
 CREATE INDEX `records_feed` ON `records` (`connection_row_id`,`model`,`variant`,`seq`);--> statement-breakpoint
+CREATE TABLE `sync_slots` (
+	`environment_id` integer NOT NULL,
+	`holder` text NOT NULL,
+	`expires_at_ms` integer NOT NULL,
+	PRIMARY KEY(`environment_id`, `holder`),
+	FOREIGN KEY (`environment_id`) REFERENCES `environments`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 ALTER TABLE `connections` ADD `records_db` text;

@@ -3,7 +3,14 @@
  * next), and applies the control calls (start, pause, trigger, frequency, variants). The class stays
  * a thin RPC surface; this is the capability behind it.
  */
-import { clearSyncCheckpoint, reportSyncRun, runSyncSlice, syncSliceMs } from '../workers/functions/sync-runs.js';
+import {
+  acquireSyncSlot,
+  clearSyncCheckpoint,
+  releaseSyncSlot,
+  reportSyncRun,
+  runSyncSlice,
+  syncSliceMs,
+} from '../workers/functions/sync-runs.js';
 import { deleteTask, readMeta, type Task, upsertTask } from './connection-storage.js';
 import type { RecordWriter } from './record-writer.js';
 import { MAX_SLICES_PER_RUN } from './sync-policy.js';
@@ -20,6 +27,8 @@ export type SyncDeps = {
 export type DeployedSync = { name: string; variant: string; frequencyMs: number; autoStart: boolean; models: string[] };
 
 export const SYNC_LEASE_MARGIN_MS = 5_000;
+/** A slice that finds every slot of its environment taken tries again after 5–10 s. */
+export const SLOT_RETRY_MS = 5_000;
 
 export function syncLeaseMs(env: Env): number {
   return syncSliceMs(env) + SYNC_LEASE_MARGIN_MS;
@@ -47,26 +56,35 @@ export async function runSyncTask(
   const row = deps.schedule.get(name, variant);
   const connection = ref(deps.sql);
   if (!row || !connection || row.nextRunAtMs === null) return { done: true };
-  const slice = deps.schedule.beginSlice(name, variant);
-  const outcome = await runSyncSlice(
-    deps.env,
-    connection,
-    { name, variant, runId: slice.runId, lastSyncDate: slice.lastSyncDate },
-    deps.waitUntil,
-  );
-  const continuing =
-    outcome.kind === 'out_of_time' && (deps.schedule.get(name, variant)?.slices ?? 0) < MAX_SLICES_PER_RUN;
-  const counts = continuing ? null : deps.records.takeRunCounts(slice.runId);
-  const next = deps.schedule.endSlice(name, variant, outcome, counts, Date.now());
-  if (!continuing)
-    await reportSyncRun(
+  // At most PIER_SYNC_CONCURRENCY slices at once per environment: otherwise try again in a few seconds.
+  const holder = `${connection.integrationId}:${connection.connectionId}:${name}:${variant}`;
+  if (!(await acquireSyncSlot(deps.env, connection.environmentId, holder, syncLeaseMs(deps.env))))
+    return { done: false, retryAtMs: Date.now() + SLOT_RETRY_MS + Math.floor(Math.random() * SLOT_RETRY_MS) };
+  let next: number | null;
+  try {
+    const slice = deps.schedule.beginSlice(name, variant);
+    const outcome = await runSyncSlice(
       deps.env,
       connection,
-      { name, variant, runId: slice.runId, startedAt: slice.startedAt, type: row.type },
-      outcome,
-      counts ?? {},
+      { name, variant, runId: slice.runId, lastSyncDate: slice.lastSyncDate },
       deps.waitUntil,
     );
+    const continuing =
+      outcome.kind === 'out_of_time' && (deps.schedule.get(name, variant)?.slices ?? 0) < MAX_SLICES_PER_RUN;
+    const counts = continuing ? null : deps.records.takeRunCounts(slice.runId);
+    next = deps.schedule.endSlice(name, variant, outcome, counts, Date.now());
+    if (!continuing)
+      await reportSyncRun(
+        deps.env,
+        connection,
+        { name, variant, runId: slice.runId, startedAt: slice.startedAt, type: row.type },
+        outcome,
+        counts ?? {},
+        deps.waitUntil,
+      );
+  } finally {
+    await releaseSyncSlot(deps.env, connection.environmentId, holder).catch(() => undefined);
+  }
   return next === null ? { done: true } : { done: false, retryAtMs: next };
 }
 

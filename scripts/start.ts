@@ -117,7 +117,12 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
 }
 
 /** Settings `npm start` passes to the Worker from its own environment, over wrangler.toml's. */
-const PASSED_SETTINGS = ['PIER_ACTION_TIMEOUT_SECONDS', 'PIER_SYNC_SLICE_SECONDS', 'PIER_LOG_RETENTION_DAYS'] as const;
+const PASSED_SETTINGS = [
+  'PIER_ACTION_TIMEOUT_SECONDS',
+  'PIER_SYNC_SLICE_SECONDS',
+  'PIER_SYNC_CONCURRENCY',
+  'PIER_LOG_RETENTION_DAYS',
+] as const;
 
 function settingsFromEnvironment(): Record<string, string> {
   const vars: Record<string, string> = {};

@@ -386,3 +386,18 @@ export const records = sqliteTable(
   ],
 );
 export type RecordRow = typeof records.$inferSelect;
+
+/**
+ * Running sync slices per environment (a counting semaphore with leases): a slice takes a slot
+ * before it runs and gives it back after; a slot whose lease ran out (its process died) is free.
+ */
+export const syncSlots = sqliteTable(
+  'sync_slots',
+  {
+    environmentId: environmentRef(),
+    /** `<connection row id>:<sync>:<variant>`. */
+    holder: text('holder').notNull(),
+    expiresAtMs: integer('expires_at_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.holder] })],
+);

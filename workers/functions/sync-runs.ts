@@ -113,9 +113,16 @@ export async function reportSyncRun(
     waitUntil,
   );
   if (outcome.kind !== 'done') return;
+  let always = false;
+  try {
+    always =
+      (JSON.parse(environment.webhookSettings) as { on_sync_completion_always?: boolean }).on_sync_completion_always ===
+      true;
+  } catch {}
   const queryTimeStamp = new Date().toISOString();
   for (const [model, c] of Object.entries(counts)) {
-    if (c.added + c.updated + c.deleted === 0) continue;
+    // Only models that changed, unless the environment asks for an event after every run.
+    if (c.added + c.updated + c.deleted === 0 && !always) continue;
     await db.insert(outboxEvents).values({
       environmentId: environment.id,
       type: 'sync',
@@ -137,4 +144,39 @@ export async function reportSyncRun(
       }),
     });
   }
+}
+
+/** Sync slices that may run at once in one environment (`PIER_SYNC_CONCURRENCY`, 1–500, default 10). */
+export function syncConcurrency(env: object): number {
+  const value = Number((env as { PIER_SYNC_CONCURRENCY?: string }).PIER_SYNC_CONCURRENCY);
+  return Number.isInteger(value) && value >= 1 && value <= 500 ? value : 10;
+}
+
+/**
+ * Takes one of the environment's sync slots for `holder` until `leaseMs` from now; false when all are
+ * taken (the caller tries again later). Expired slots (their slice's process died) are freed first.
+ */
+export async function acquireSyncSlot(
+  env: Env,
+  environmentId: number,
+  holder: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const now = Date.now();
+  const [, inserted] = await env.DB.batch([
+    env.DB.prepare('DELETE FROM sync_slots WHERE environment_id = ? AND expires_at_ms < ?').bind(environmentId, now),
+    env.DB.prepare(
+      `INSERT INTO sync_slots (environment_id, holder, expires_at_ms)
+       SELECT ?1, ?2, ?3 WHERE (SELECT COUNT(*) FROM sync_slots WHERE environment_id = ?1 AND holder != ?2) < ?4
+       ON CONFLICT (environment_id, holder) DO UPDATE SET expires_at_ms = excluded.expires_at_ms
+       RETURNING holder`,
+    ).bind(environmentId, holder, now + leaseMs, syncConcurrency(env)),
+  ]);
+  return ((inserted?.results as unknown[] | undefined)?.length ?? 0) > 0;
+}
+
+export async function releaseSyncSlot(env: Env, environmentId: number, holder: string): Promise<void> {
+  await env.DB.prepare('DELETE FROM sync_slots WHERE environment_id = ? AND holder = ?')
+    .bind(environmentId, holder)
+    .run();
 }
