@@ -5,58 +5,15 @@
  * own compile step (zod bundled, as a real project has it).
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callApi } from '../sdk/cli/api.js';
 import { compileProject } from '../sdk/cli/compile.js';
 import { startPlatform } from '../test/e2e/support/platform.js';
 import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
-import { httpGet, loadAgent, ms, summarize } from './stats.js';
+import { closedLoop, httpGet, httpPost, loadAgent, ms } from './stats.js';
 
 type Series = { rps: number; p50: number; p99: number };
-
-function httpPost(agent: ReturnType<typeof loadAgent>, url: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      url,
-      { agent, method: 'POST', headers: { ...headers, 'content-type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function closedLoop(
-  clients: number,
-  total: number,
-  call: () => Promise<{ status: number; body: string }>,
-): Promise<Series> {
-  const latencies: number[] = [];
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (issued < total) {
-        issued++;
-        const t = performance.now();
-        const { status, body } = await call();
-        if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const { p50, p99 } = summarize(latencies);
-  return { rps: latencies.length / ((performance.now() - started) / 1000), p50, p99 };
-}
 
 async function writeProject(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pier-bench-actions-'));

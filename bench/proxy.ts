@@ -8,29 +8,9 @@
 import { Miniflare } from 'miniflare';
 import { startPlatform } from '../test/e2e/support/platform.js';
 import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
-import { httpGet, loadAgent, ms, summarize } from './stats.js';
+import { closedLoop, httpGet, loadAgent, ms } from './stats.js';
 
 type Series = { rps: number; p50: number; p99: number };
-
-async function closedLoop(clients: number, total: number, call: () => Promise<{ status: number }>): Promise<Series> {
-  const latencies: number[] = [];
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (issued < total) {
-        issued++;
-        const t = performance.now();
-        const { status } = await call();
-        if (status !== 200) throw new Error(`status ${status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const { p50, p99 } = summarize(latencies);
-  return { rps: latencies.length / seconds, p50, p99 };
-}
 
 export async function benchProxy(options: { requests?: number; levels?: number[] } = {}): Promise<string[]> {
   const requests = options.requests ?? 2000;

@@ -53,3 +53,60 @@ export function httpGet(
     req.end();
   });
 }
+
+/**
+ * A closed loop: `clients` callers, each sending its next call when the last one is answered, until
+ * `total` calls; any status other than 200 stops the benchmark. `items` counts what one answer
+ * carries (records in a page), for a rate per item.
+ */
+export async function closedLoop(
+  clients: number,
+  total: number,
+  call: () => Promise<{ status: number; body?: string }>,
+  items: (body: string) => number = () => 1,
+): Promise<{ rps: number; itemsPerSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let issued = 0;
+  let counted = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < total) {
+        issued++;
+        const t = performance.now();
+        const { status, body = '' } = await call();
+        if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
+        counted += items(body);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { p50, p99 } = summarize(latencies);
+  return { rps: latencies.length / seconds, itemsPerSecond: counted / seconds, p50, p99 };
+}
+
+/** A POST over the given agent (JSON body); resolves with status and body. */
+export function httpPost(
+  agent: Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { agent, method: 'POST', headers: { ...headers, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -20,7 +20,7 @@ import type { ProviderDefinitionInput } from './contract/provider-definition.js'
 import type { WireProvider } from './contract/providers.js';
 import type { listLogsQuerySchema, listLogsResponseSchema } from './contract/proxy.js';
 import { PierError } from './errors.js';
-import { type PaginateConfig, paginate } from './paginate.js';
+import { type PaginateConfig, pagesThroughProxy } from './paginate.js';
 import {
   buildProxyRequest,
   type PaginatedProxyConfig,
@@ -322,23 +322,10 @@ export class Pier {
   async *paginate<T = unknown>(config: PaginatedProxyConfig): AsyncGenerator<T[], void, undefined> {
     const catalog = await this.#catalogPagination(config.providerConfigKey);
     const merged: PaginateConfig = { ...catalog, ...config.paginate };
-    const params = Object.fromEntries(Object.entries(config.params ?? {}).map(([k, v]) => [k, String(v)]));
-    yield* paginate<T>(
-      async (page) => {
-        const next = page.url ? new URL(page.url) : undefined;
-        const response = await this.proxy({
-          ...config,
-          method: config.method ?? 'GET',
-          endpoint: next ? next.pathname : config.endpoint,
-          params: next ? Object.fromEntries(next.searchParams) : page.params,
-          baseUrlOverride: next ? next.origin : config.baseUrlOverride,
-          responseType: 'json',
-        });
-        return { headers: response.headers, data: response.data };
-      },
-      merged,
-      params,
-    );
+    yield* pagesThroughProxy<T>(config, merged, async (call) => {
+      const response = await this.proxy({ ...config, ...call, method: config.method ?? 'GET', responseType: 'json' });
+      return { headers: response.headers, data: response.data };
+    });
   }
 
   readonly #paginationByIntegration = new Map<string, Promise<PaginateConfig>>();

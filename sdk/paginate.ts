@@ -119,3 +119,31 @@ export async function* paginate<T = unknown>(
     }
   }
 }
+
+/** What one page's proxied call is made of: the first page's endpoint and query, or a next-page URL's. */
+export type PageCall = { endpoint: string; params: Record<string, string>; baseUrlOverride: string | undefined };
+
+/**
+ * Every page of a proxied endpoint: `callProxy` makes one GET (or the config's method) through the
+ * proxy; next-page URLs given by the provider are followed on their own host (`baseUrlOverride`).
+ * Shared by the backend client and the script context.
+ */
+export function pagesThroughProxy<T>(
+  config: { endpoint: string; params?: Record<string, unknown>; baseUrlOverride?: string },
+  pagination: PaginateConfig,
+  callProxy: (call: PageCall) => Promise<PageResponse>,
+): AsyncGenerator<T[], void, undefined> {
+  const params = Object.fromEntries(Object.entries(config.params ?? {}).map(([k, v]) => [k, String(v)]));
+  return paginate<T>(
+    (page) => {
+      const next = page.url ? new URL(page.url) : undefined;
+      return callProxy({
+        endpoint: next ? next.pathname : config.endpoint,
+        params: next ? Object.fromEntries(next.searchParams) : page.params,
+        baseUrlOverride: next ? next.origin : config.baseUrlOverride,
+      });
+    },
+    pagination,
+    params,
+  );
+}

@@ -1,5 +1,5 @@
 import { PierError } from '../errors.js';
-import { type PaginateConfig, paginate } from '../paginate.js';
+import { type PaginateConfig, pagesThroughProxy } from '../paginate.js';
 import { buildProxyRequest, type ProxyConfig, readProxyResponse } from '../proxy.js';
 import { recordHash } from './canonical.js';
 import type { Checkpoint, Schema } from './define.js';
@@ -202,23 +202,10 @@ export class ScriptContext {
     this.#ownConnection(config);
     const { pagination } = await this.#call<{ pagination: PaginateConfig | null }>('GET', '/integration');
     const merged: PaginateConfig = { ...(pagination ?? {}), ...config.paginate };
-    const params = Object.fromEntries(Object.entries(config.params ?? {}).map(([k, v]) => [k, String(v)]));
-    yield* paginate<T>(
-      async (page) => {
-        const next = page.url ? new URL(page.url) : undefined;
-        const response = await this.proxy({
-          ...config,
-          method: config.method ?? 'GET',
-          endpoint: next ? next.pathname : config.endpoint,
-          params: next ? Object.fromEntries(next.searchParams) : page.params,
-          baseUrlOverride: next ? next.origin : config.baseUrlOverride,
-          responseType: 'json',
-        });
-        return { headers: new Headers(response.headers), data: response.data };
-      },
-      merged,
-      params,
-    );
+    yield* pagesThroughProxy<T>(config, merged, async (call) => {
+      const response = await this.proxy({ ...config, ...call, method: config.method ?? 'GET', responseType: 'json' });
+      return { headers: new Headers(response.headers), data: response.data };
+    });
   }
 
   /**

@@ -7,18 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { startFakeHubSpot, startFakeSlack, startFakeZendesk } from './support/fake-saas.js';
+import { nangoFailure } from './support/nango-failure.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-/** What an axios error from the Nango SDK carried back. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; body: any }> {
-  const err = (await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { response?: { status: number; data: unknown } } | undefined;
-  return { status: err?.response?.status ?? 0, body: err?.response?.data };
-}
 
 /**
  * `examples/integration-scripts`, deployed with the CLI as a user would, each action run through
@@ -160,7 +152,9 @@ describe('examples/integration-scripts', () => {
       ts: '1700000000.000001',
     });
     expect(slack.messages).toEqual([{ channel: 'C123', text: 'Deployed' }]);
-    const missing = await failure(nango.triggerAction('slack', 'acme', 'post-message', { channel: 'C404', text: 'x' }));
+    const missing = await nangoFailure(
+      nango.triggerAction('slack', 'acme', 'post-message', { channel: 'C404', text: 'x' }),
+    );
     expect(missing.status).toBe(500);
     expect(missing.body.error).toMatchObject({
       code: 'action_script_failure',
@@ -179,7 +173,9 @@ describe('examples/integration-scripts', () => {
       id: '251',
       created: false,
     });
-    const invalid = await failure(nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'not-an-email' }));
+    const invalid = await nangoFailure(
+      nango.triggerAction('hubspot', 'acme', 'create-contact', { email: 'not-an-email' }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.errors[0].path).toEqual(['email']);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pier, PierError } from '../../sdk/index.js';
 import { eventually } from '../support/eventually.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
+import { nangoFailure } from './support/nango-failure.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -14,15 +15,6 @@ const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'sdk/cli/main.ts');
 
 type CliResult = { code: number; stdout: string; stderr: string };
-
-/** Axios errors from the Nango SDK: status and body. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; body: any }> {
-  const err = (await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { response?: { status: number; data: unknown } } | undefined;
-  return { status: err?.response?.status ?? 0, body: err?.response?.data };
-}
 
 /**
  * From an empty folder to an action answering Nango's SDK: `pier init` → `pier compile` →
@@ -199,15 +191,15 @@ export default createAction({
   });
 
   it('answers invalid input, unknown actions, ActionError, provider errors and escapes in the documented shapes', async () => {
-    const invalid = await failure(nango.triggerAction('github', 'octo', 'create-issue', { owner: 'acme' }));
+    const invalid = await nangoFailure(nango.triggerAction('github', 'octo', 'create-issue', { owner: 'acme' }));
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('invalid_action_input');
     expect(invalid.body.error.errors.map((e: { path: string[] }) => e.path[0]).sort()).toEqual(['repo', 'title']);
 
-    const unknown = await failure(nango.triggerAction('github', 'octo', 'no-such-action', {}));
+    const unknown = await nangoFailure(nango.triggerAction('github', 'octo', 'no-such-action', {}));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'unknown_action' } } });
 
-    const refused = await failure(nango.triggerAction('github', 'octo', 'refuse', {}));
+    const refused = await nangoFailure(nango.triggerAction('github', 'octo', 'refuse', {}));
     expect(refused.status).toBe(500);
     expect(refused.body.error).toMatchObject({
       code: 'action_script_failure',
@@ -218,10 +210,10 @@ export default createAction({
     // The action's own schema refuses an empty title; an action without that check gets GitHub's 422,
     // which comes back as the upstream failure (424) with the provider's status and body.
     expect(
-      (await failure(nango.triggerAction('github', 'octo', 'create-issue', { owner: 'a', repo: 'b', title: '' })))
+      (await nangoFailure(nango.triggerAction('github', 'octo', 'create-issue', { owner: 'a', repo: 'b', title: '' })))
         .status,
     ).toBe(400);
-    const upstream = await failure(nango.triggerAction('github', 'octo', 'unchecked-issue', { title: '' }));
+    const upstream = await nangoFailure(nango.triggerAction('github', 'octo', 'unchecked-issue', { title: '' }));
     expect(upstream.status).toBe(424);
     expect(upstream.body.error).toMatchObject({
       code: 'script_http_error',
@@ -305,7 +297,7 @@ export default createAction({
     });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('connection_validation_failed');
-    expect((await failure(nango.getConnection('github', 'bad'))).status).toBe(404);
+    expect((await nangoFailure(nango.getConnection('github', 'bad'))).status).toBe(404);
 
     await client.importConnection({
       provider_config_key: 'github',
@@ -321,7 +313,7 @@ export default createAction({
 
     await nango.deleteConnection('github', 'fresh');
     expect(github.issues.at(-1)).toMatchObject({ repo: 'audit', title: 'goodbye fresh' });
-    expect((await failure(nango.getConnection('github', 'fresh'))).status).toBe(404);
+    expect((await nangoFailure(nango.getConnection('github', 'fresh'))).status).toBe(404);
   });
 
   it('asks before removing a deployed script, and removes it when confirmed', async () => {
@@ -331,11 +323,11 @@ export default createAction({
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('action "refuse" of github is removed');
     expect(refused.stderr).toContain('Not deployed');
-    expect((await failure(nango.triggerAction('github', 'octo', 'refuse', {}))).status).toBe(500);
+    expect((await nangoFailure(nango.triggerAction('github', 'octo', 'refuse', {}))).status).toBe(500);
 
     const confirmed = await pier(['deploy', '--yes']);
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stdout).toContain('1 removed');
-    expect((await failure(nango.triggerAction('github', 'octo', 'refuse', {}))).status).toBe(404);
+    expect((await nangoFailure(nango.triggerAction('github', 'octo', 'refuse', {}))).status).toBe(404);
   });
 });

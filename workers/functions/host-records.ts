@@ -9,7 +9,7 @@ import type { FunctionDefinition } from '../../sdk/contract/functions.js';
 import type { ConnectionRow } from '../db/schema.js';
 import type { RunIdentity } from '../dispatch/run-script.js';
 import { ApiError } from '../http/api-error.js';
-import { check } from '../http/validate.js';
+import { readRequestJson } from '../http/validate.js';
 import { chooseRecordsDb, decodeRecordCursor, encodeRecordCursor, formatRecord } from '../records/service.js';
 import { type RecordsEnv, shardDatabase } from '../records/shards.js';
 import { readPage, readRecordsByIds } from '../records/store.js';
@@ -63,17 +63,7 @@ const listSchema = z.object({
 });
 const modelOnly = z.object({ model: modelName });
 
-async function body<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
-  const text = await request.text();
-  if (text.length > MAX_RECORDS_BODY) throw new ApiError('payload_too_large', 413, 'Too many records in one batch');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ApiError('invalid_json', 400, 'The body is not valid JSON');
-  }
-  return check(schema, value, 'invalid_body', 'body');
-}
+const body = <T extends z.ZodType>(request: Request, schema: T) => readRequestJson(request, schema, MAX_RECORDS_BODY);
 
 export async function serveRecords(
   scope: RunScope,

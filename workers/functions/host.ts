@@ -16,7 +16,7 @@ import { openDb } from '../db/client.js';
 import { bindingKey, type RunBinding, type RunIdentity } from '../dispatch/run-script.js';
 import { findEnvironmentById } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
-import { check } from '../http/validate.js';
+import { readRequestJson } from '../http/validate.js';
 import { formatIntegration } from '../integrations/service.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { paginationToWire } from '../providers/wire-format.js';
@@ -51,17 +51,7 @@ function errorResponse(err: ApiError): Response {
   );
 }
 
-async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
-  const text = await request.text();
-  if (text.length > MAX_HOST_BODY) throw new ApiError('payload_too_large', 413, 'Body too large');
-  let value: unknown;
-  try {
-    value = text ? JSON.parse(text) : undefined;
-  } catch {
-    throw new ApiError('invalid_json', 400, 'The body is not valid JSON');
-  }
-  return check(schema, value, 'invalid_body', 'body');
-}
+const jsonBody = <T extends z.ZodType>(request: Request, schema: T) => readRequestJson(request, schema, MAX_HOST_BODY);
 
 /**
  * Serves one call a script made. `waitUntil` keeps work after the answer alive (log lines).

@@ -87,3 +87,23 @@ export function readQuery<T extends z.ZodType>(c: Context, schema: T): z.output<
 export function readParams<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
   return check(schema, c.req.param(), 'invalid_path_params', 'path parameter');
 }
+
+/**
+ * Reads and validates a JSON request body outside a route (the script host): 413 past `limit`
+ * characters, 400 `invalid_json`, 400 `invalid_body` with the zod issues.
+ */
+export async function readRequestJson<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+  limit: number,
+): Promise<z.output<T>> {
+  const text = await request.text();
+  if (text.length > limit) throw new ApiError('payload_too_large', 413, `The body is larger than ${limit} characters`);
+  let value: unknown;
+  try {
+    value = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError('invalid_json', 400, 'The body is not valid JSON');
+  }
+  return check(schema, value, 'invalid_body', 'body');
+}
