@@ -57,7 +57,7 @@ export class LoaderDispatcher extends WorkerEntrypoint<Env> {
       // binding is fixed when an isolate is made, so isolates are never shared across connections,
       // and runs on the same binding reuse a warm isolate (one per run exhausts memory under load).
       const key = run
-        ? `${row.name}@${row.version}#${toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(bindingKey(run))))}`
+        ? `${row.name}@${row.version}~${toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(bindingKey(run))))}`
         : `${row.name}@${row.version}`;
       const worker = loader.get(key, async () => {
         const code = await db
