@@ -55,6 +55,11 @@ export type DryRunRecords = {
   sample: { op: string; record: unknown }[];
 };
 
+function hasUsableId(record: unknown): boolean {
+  const id = (record as { id?: unknown } | null)?.id;
+  return (typeof id === 'string' && id.length > 0) || (typeof id === 'number' && Number.isFinite(id));
+}
+
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const MAX_LOG_LINES = 1_000;
 const MAX_LOG_LINE = 4_000;
@@ -319,22 +324,31 @@ export class ScriptContext {
 
   /** Upserts records of `model`, keyed by `id` (an unchanged record is not rewritten). */
   async batchSave<T extends { id: string | number }>(records: T[], model: string): Promise<boolean> {
-    const valid = this.#valid(records, model);
-    if (this.#dryRun || valid.length === 0) {
-      await this.#writeRecords('save', model, valid);
+    if (this.#dryRun) {
+      await this.#writeRecords('save', model, this.#valid(records, model));
       return true;
     }
-    // Hashes first: the platform says which records would change, and only those are sent.
-    const hashes = await Promise.all(valid.map((r) => recordHash(r)));
+    this.#model(model);
+    // Hashes first: the platform says which records would change, and only those are validated and
+    // sent (an unchanged record is the one validated when it was saved).
+    const withIds = records.filter(hasUsableId);
+    const hashes = await Promise.all(withIds.map((r) => recordHash(r)));
     const changed = new Set<string>();
-    for (let i = 0; i < valid.length; i += RECORD_BATCH) {
-      const items = valid
+    for (let i = 0; i < withIds.length; i += RECORD_BATCH) {
+      const items = withIds
         .slice(i, i + RECORD_BATCH)
         .map((r, j) => ({ id: String(r.id), hash: hashes[i + j] as string }));
       const answer = await this.#call<{ changed: string[] }>('POST', '/records/diff', { model, items });
       for (const id of answer.changed) changed.add(id);
     }
-    const keep = valid.map((r, i) => [r, hashes[i] as string] as const).filter(([r]) => changed.has(String(r.id)));
+    const candidates = withIds
+      .map((r, i) => [r, hashes[i] as string] as const)
+      .filter(([r]) => changed.has(String(r.id)));
+    // Records without a usable id go through validation too, to be reported.
+    const valid = new Set<unknown>(
+      this.#valid([...candidates.map(([r]) => r), ...records.filter((r) => !hasUsableId(r))], model),
+    );
+    const keep = candidates.filter(([r]) => valid.has(r));
     await this.#writeRecords(
       'save',
       model,

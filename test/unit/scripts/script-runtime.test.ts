@@ -117,6 +117,30 @@ describe('script runtime', () => {
     });
   });
 
+  it('reports records that do not match their model instead of saving them (dry run keeps the rest)', async () => {
+    const sync = createSync({
+      description: 's',
+      frequency: 'every hour',
+      models: { Item: z.object({ id: z.string(), n: z.number() }) },
+      exec: async (nango) => {
+        await nango.batchSave([{ id: 'a', n: 1 }, { id: 'b', n: 'two' } as never, { n: 3 } as never], 'Item');
+        await nango.batchDelete([{ id: 'c' }], 'Item');
+        await expect(nango.batchSave([{ id: 'x' }], 'Nope')).rejects.toThrow(/not a model/);
+      },
+    });
+    const result = await runOnce(sync, invocation({ kind: 'sync', checkpoint: null }));
+    expect(result).toMatchObject({
+      ok: true,
+      invalidRecordCount: 2,
+      records: { Item: { saved: 1, deleted: 1, updated: 0 } },
+    });
+    expect(result.invalidRecords?.map((r) => [r.id, r.issues[0]?.path])).toEqual([
+      ['b', ['n']],
+      [null, ['id']],
+    ]);
+    expect(result.logs.some((l) => l.level === 'warn' && l.message.includes('did not match'))).toBe(true);
+  });
+
   it('types triggerAction from an action definition', () => {
     expectTypeOf<ActionInput<typeof echo>>().toEqualTypeOf<{ name: string; count?: number | undefined }>();
     expectTypeOf<ActionOutput<typeof echo>>().toEqualTypeOf<{ greeting: string }>();
