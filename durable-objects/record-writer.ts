@@ -29,8 +29,10 @@ export type WriteInput = {
   op: WriteOp;
   model: string;
   variant: string;
-  /** JSON array of records (objects with an `id`), as the script sent them. */
-  records: string;
+  /** JSON array of records (objects with an `id`), as the script sent them; or `body`. */
+  records?: string;
+  /** The script's request body as it came (`{ records, hashes?, unmodified_since? }`), parsed only here. */
+  body?: string;
   /** The records' hashes (`recordHash`), in the same order, when the script computed them. */
   hashes?: string[];
   /** Counted into this run's result when set. */
@@ -39,7 +41,59 @@ export type WriteInput = {
   unmodifiedSince?: string;
 };
 
-export type WriteResult = { added: number; updated: number; deleted: number; unchanged: number; missing: number };
+export type WriteResult = {
+  added: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  missing: number;
+  /** Set (and nothing written) when the batch is not a list of records with ids. */
+  invalid?: string;
+};
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * A batch as the script sent it (`{ records, hashes?, unmodified_since? }`, parsed once, here): every
+ * record an object with an id, at most 1,000, hashes (when given) one per record.
+ */
+export function readBatchBody(
+  text: string,
+): { records: Record<string, unknown>[]; hashes?: string[]; unmodifiedSince?: string } | { invalid: string } {
+  let body: { records?: unknown; hashes?: unknown; unmodified_since?: unknown };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { invalid: 'the batch is not valid JSON' };
+  }
+  const records = body?.records;
+  if (!Array.isArray(records) || records.length > 1_000) return { invalid: 'records must be a list of at most 1,000' };
+  for (const record of records) {
+    const id = (record as { id?: unknown } | null)?.id;
+    if (
+      !record ||
+      typeof record !== 'object' ||
+      Array.isArray(record) ||
+      !(
+        (typeof id === 'string' && id.length > 0 && id.length <= 1024) ||
+        (typeof id === 'number' && Number.isFinite(id))
+      )
+    )
+      return { invalid: 'every record is an object with an id (a non-empty string or a number)' };
+  }
+  const hashes = body.hashes;
+  if (
+    hashes !== undefined &&
+    (!Array.isArray(hashes) ||
+      hashes.length !== records.length ||
+      !hashes.every((h) => typeof h === 'string' && HASH.test(h)))
+  )
+    return { invalid: 'hashes must be one SHA-256 (hex) per record' };
+  const since = body.unmodified_since;
+  if (since !== undefined && (typeof since !== 'string' || Number.isNaN(Date.parse(since))))
+    return { invalid: 'unmodified_since must be a date-time' };
+  return { records, hashes: hashes as string[] | undefined, unmodifiedSince: since as string | undefined };
+}
 
 export type ModelCounts = Record<string, { added: number; updated: number; deleted: number }>;
 
@@ -118,14 +172,24 @@ export class RecordWriter {
       const { connectionRowId, db } = this.#place();
       const ref: Ref = { connectionRowId, model: input.model, variant: input.variant };
       const now = new Date().toISOString();
-      const list = JSON.parse(input.records) as { id: string | number }[];
+      let list: { id: string | number }[];
+      let hashes = input.hashes;
+      let unmodifiedSince = input.unmodifiedSince;
+      if (input.body !== undefined) {
+        const read = readBatchBody(input.body);
+        if ('invalid' in read)
+          return { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0, invalid: read.invalid };
+        list = read.records as { id: string | number }[];
+        hashes = read.hashes;
+        unmodifiedSince = read.unmodifiedSince;
+      } else list = JSON.parse(input.records ?? '[]') as { id: string | number }[];
       // The last occurrence of an id in a batch wins.
       const byId = new Map<string, Record<string, unknown>>();
       const given = new Map<string, string>();
       list.forEach((record, i) => {
         byId.set(String(record.id), record as Record<string, unknown>);
-        const hash = input.op === 'save' ? input.hashes?.[i] : undefined;
-        if (hash && /^[0-9a-f]{64}$/.test(hash)) given.set(String(record.id), hash);
+        const hash = input.op === 'save' ? hashes?.[i] : undefined;
+        if (hash && HASH.test(hash)) given.set(String(record.id), hash);
       });
       const ids = [...byId.keys()];
       const result: WriteResult = { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0 };
@@ -151,13 +215,13 @@ export class RecordWriter {
       }
       const batch: Incoming[] = [];
       for (const [id, record] of byId)
-        batch.push({ id, data: JSON.stringify(record), hash: given.get(id) ?? (await recordHash(record)) });
+        batch.push({ id, data: record, hash: given.get(id) ?? (await recordHash(record)) });
       const generation = this.#activeGeneration(input.model, input.variant);
       const changed = await upsertRecords(db, ref, batch, {
         seqBase: this.#reserve(batch.length),
         now,
         generation,
-        unmodifiedSince: input.unmodifiedSince,
+        unmodifiedSince,
       });
       result.added = changed.added.length;
       result.updated = changed.updated.length;

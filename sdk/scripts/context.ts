@@ -497,8 +497,7 @@ export class ScriptContext {
     let bytes = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      await this.#call('POST', `/records/${op}`, {
-        model,
+      await this.#call('POST', `/records/${op}?model=${encodeURIComponent(model)}`, {
         records: chunk,
         ...(hashes ? { hashes: chunkHashes } : {}),
         ...(unmodifiedSince ? { unmodified_since: unmodifiedSince } : {}),

@@ -6,7 +6,8 @@
  */
 
 export type Ref = { connectionRowId: number; model: string; variant: string };
-export type Incoming = { id: string; data: string; hash: string };
+/** A record to write: `data` is the record itself (it travels inside the batch's one JSON parameter, not re-encoded). */
+export type Incoming = { id: string; data: unknown; hash: string };
 export type RecordAction = 'ADDED' | 'UPDATED' | 'DELETED';
 
 export type StoredRecord = {
@@ -37,7 +38,7 @@ export async function upsertRecords(
   const statement = db
     .prepare(
       `INSERT INTO records (connection_row_id, model, variant, external_id, data, hash, seq, first_seen_at, last_modified_at, last_action, deleted_at, generation)
-       SELECT ?1, ?2, ?3, j.value ->> '$.id', j.value ->> '$.data', j.value ->> '$.hash', ?4 + j.key, ?5, ?5, 'ADDED', NULL, ?6
+       SELECT ?1, ?2, ?3, j.value ->> '$.id', json(j.value -> '$.data'), j.value ->> '$.hash', ?4 + j.key, ?5, ?5, 'ADDED', NULL, ?6
        FROM json_each(?7) AS j WHERE true
        ON CONFLICT (connection_row_id, model, variant, external_id) DO UPDATE SET
          data = excluded.data, hash = excluded.hash, seq = excluded.seq, last_modified_at = excluded.last_modified_at,
