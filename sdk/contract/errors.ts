@@ -63,7 +63,6 @@ export const ERROR_CODES = [
   'destructive_changes',
   'network_not_allowed',
   'run_expired',
-  'not_implemented',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -210,7 +210,8 @@ export function publicCredentials(
   return credentials;
 }
 
-async function requireConnection(scope: ConnectionScope, connectionId: string, integrationKey: string) {
+/** The integration (with its provider) and the connection's row; 404 `unknown_provider_config` / `unknown_connection`. */
+export async function requireConnection(scope: ConnectionScope, connectionId: string, integrationKey: string) {
   const resolved = await resolveIntegration(scope, integrationKey);
   const row = await store.findConnectionRow(scope.db, scope.environment.id, resolved.integration.id, connectionId);
   if (!row)

@@ -4,25 +4,16 @@
  */
 import type { z } from 'zod';
 import type { dryrunBodySchema } from '../../sdk/contract/functions.js';
-import { resolveIntegration } from '../connections/service.js';
-import { findConnectionRow } from '../connections/store.js';
+import { requireConnection } from '../connections/service.js';
 import { toHex } from '../crypto/encoding.js';
 import { putScript, removeScript } from '../dispatch/namespace.js';
-import { ApiError } from '../http/api-error.js';
 import { executeRun, newRunIdentity, type RunScope } from './runs.js';
 
 /** A dry run may take as long as a synchronous action. */
 export const DRYRUN_TIMEOUT_MS = 60_000;
 
 export async function dryrunFunction(scope: RunScope, body: z.output<typeof dryrunBodySchema>) {
-  const { integration } = await resolveIntegration(scope, body.integration);
-  const connection = await findConnectionRow(scope.db, scope.environment.id, integration.id, body.connection_id);
-  if (!connection)
-    throw new ApiError(
-      'unknown_connection',
-      404,
-      `No connection "${body.connection_id}" for integration "${body.integration}"`,
-    );
+  const { integration, row: connection } = await requireConnection(scope, body.connection_id, body.integration);
   const hash = toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body.bundle)));
   const name = `pier-dry-e${scope.environment.id}-${hash.slice(0, 24)}`;
   await putScript(scope.env, name, body.bundle, hash);

@@ -5,8 +5,7 @@
 import type { Invocation, RunResult, ScriptFailure } from '../../sdk/scripts/protocol.js';
 import { RecentMap } from '../cache/recent-map.js';
 import type { PierConfig } from '../config.js';
-import { resolveIntegration } from '../connections/service.js';
-import { findConnectionRow } from '../connections/store.js';
+import { requireConnection } from '../connections/service.js';
 import { signRunToken } from '../crypto/run-token.js';
 import type { Db } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, FunctionRow, IntegrationRow } from '../db/schema.js';
@@ -70,14 +69,7 @@ async function lookUpAction(
   connectionId: string,
   actionName: string,
 ): Promise<ActionTarget> {
-  const { integration } = await resolveIntegration(scope, integrationKey);
-  const connection = await findConnectionRow(scope.db, scope.environment.id, integration.id, connectionId);
-  if (!connection)
-    throw new ApiError(
-      'unknown_connection',
-      404,
-      `No connection "${connectionId}" for integration "${integrationKey}"`,
-    );
+  const { integration, row: connection } = await requireConnection(scope, connectionId, integrationKey);
   const [fn] = await findFunctionRow(scope.db, scope.environment.id, integration.id, actionName, 'action');
   if (!fn?.enabled)
     throw new ApiError(

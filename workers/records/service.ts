@@ -11,7 +11,7 @@ import { type ConnectionRow, connections } from '../db/schema.js';
 import { listFunctionRows } from '../functions/store.js';
 import { ApiError } from '../http/api-error.js';
 import { chooseShard, type RecordsEnv, shardDatabase } from './shards.js';
-import { type PageQuery, pruneRecords, type RecordAction, readPage, type StoredRecord } from './store.js';
+import { pruneRecords, type RecordAction, readPage, type StoredRecord } from './store.js';
 
 /** Largest page a caller may ask for, and the default. */
 export const MAX_RECORDS_LIMIT = 10_000;
@@ -127,41 +127,6 @@ export async function listRecordsJson(env: RecordsEnv, row: ConnectionRow, query
   const more = parts.length < page.length || page.length === query.limit;
   const next = more && last ? `"${encodeRecordCursor(last.seq)}"` : 'null';
   return `{"records":[${parts.join(',')}],"next_cursor":${next}}`;
-}
-
-/**
- * One page of a connection's records in sequence order. The next cursor is the last returned
- * record's: every change after it comes later, whatever changes while the caller pages.
- */
-export async function listRecords(
-  env: RecordsEnv,
-  row: ConnectionRow,
-  query: RecordsQuery,
-): Promise<{ records: Record<string, unknown>[]; next_cursor: string | null }> {
-  if (!row.recordsDb) return { records: [], next_cursor: null };
-  const pageQuery: PageQuery = {
-    afterSeq: query.cursor ? decodeRecordCursor(query.cursor) : 0,
-    limit: query.limit,
-    actions: query.actions,
-    modifiedAfter: query.modifiedAfter,
-    ids: query.ids,
-  };
-  const page = await readPage(
-    shardDatabase(env, row.recordsDb),
-    { connectionRowId: row.id, model: query.model, variant: query.variant },
-    pageQuery,
-  );
-  const out: Record<string, unknown>[] = [];
-  let bytes = 0;
-  let last: Omit<StoredRecord, 'hash'> | undefined;
-  for (const record of page) {
-    bytes += record.data.length + 300;
-    if (out.length > 0 && bytes > RECORDS_PAGE_BUDGET_BYTES) break;
-    out.push(formatRecord(record));
-    last = record;
-  }
-  const more = out.length < page.length || page.length === query.limit;
-  return { records: out, next_cursor: more && last ? encodeRecordCursor(last.seq) : null };
 }
 
 /** `PATCH /records/prune`: empties payloads up to and including a cursor, in chunks. */

@@ -2,8 +2,7 @@ import { type Context, Hono } from 'hono';
 import { listRecordsQuerySchema, pruneRecordsBodySchema, recordsHeadersSchema } from '../../sdk/contract/records.js';
 import type { AppEnv } from '../app-env.js';
 import { RecentMap } from '../cache/recent-map.js';
-import { resolveIntegration } from '../connections/service.js';
-import { findConnectionRow } from '../connections/store.js';
+import { requireConnection } from '../connections/service.js';
 import type { ConnectionRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
 import { check, readJsonBody, readQuery } from '../http/validate.js';
@@ -35,14 +34,7 @@ async function lookUp(
   model: string,
 ) {
   const scope = { db: c.get('db'), config: c.get('config'), env: c.env, environment: c.get('environment') };
-  const { integration } = await resolveIntegration(scope, headers['provider-config-key']);
-  const row = await findConnectionRow(scope.db, scope.environment.id, integration.id, headers['connection-id']);
-  if (!row)
-    throw new ApiError(
-      'unknown_connection',
-      404,
-      `No connection "${headers['connection-id']}" for integration "${integration.uniqueKey}"`,
-    );
+  const { integration, row } = await requireConnection(scope, headers['connection-id'], headers['provider-config-key']);
   const models = await knownModels(scope.db, scope.environment.id, integration.id);
   if (!models.has(model))
     throw new ApiError(
