@@ -37,13 +37,25 @@ export function admit(state: RateLimitState, nowMs: number): Admission {
 }
 
 /** Folds what one upstream response said into the state. */
+/** Reset times of one window as providers report them (in whole seconds) differ by less than this. */
+const SAME_WINDOW_MS = 1_000;
+
 export function observe(
   state: RateLimitState,
   signal: { status: number; remaining: number | null; resetAtMs: number | null; retryAtMs: number | null },
   nowMs: number,
 ): RateLimitState {
   const next = { ...state };
-  if (signal.remaining !== null) next.remaining = signal.remaining;
+  if (signal.remaining !== null) {
+    // Within one window the budget only shrinks: an answer that arrives late (or was counted before
+    // calls the object has since let out) must not give calls back. A new window starts afresh.
+    const sameWindow =
+      state.remaining !== null &&
+      state.resetAtMs !== null &&
+      signal.resetAtMs !== null &&
+      Math.abs(signal.resetAtMs - state.resetAtMs) < SAME_WINDOW_MS;
+    next.remaining = sameWindow ? Math.min(state.remaining as number, signal.remaining) : signal.remaining;
+  }
   if (signal.resetAtMs !== null && signal.resetAtMs > nowMs) next.resetAtMs = signal.resetAtMs;
   if (signal.status === 429) {
     const until =

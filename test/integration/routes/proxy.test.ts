@@ -266,6 +266,13 @@ describe('ANY /proxy/*', () => {
     expect(burst.every((r) => r.headers.get('pier-proxy-retries') === '0')).toBe(true);
     expect((await upstreamCalls(`budget/${id}`)).count).toBe(4);
 
+    // The last answers teach the object that this window's budget is spent, after they are sent
+    // (a window may have reset during the burst): wait for that lesson, as above.
+    const spentState = await eventually(
+      () => stub.readRateLimit(),
+      (state) => state.remaining === 0,
+    );
+    expect(spentState.remaining).toBe(0);
     const spent = await proxy(key, 'GET', path, { connection: 'budget', headers: { 'pier-rate-limit-wait': '0' } });
     expect([spent.status, spent.json?.error?.code]).toEqual([429, 'rate_limited']);
   }, 20_000);

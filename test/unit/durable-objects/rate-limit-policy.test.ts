@@ -22,6 +22,17 @@ describe('connection rate-limit budget', () => {
     expect(admit(c.state, NOW + 5000)).toMatchObject({ ok: true, state: { remaining: null, resetAtMs: null } });
   });
 
+  it('never gives calls back within a window: late or stale answers only lower the budget', () => {
+    let state = observe(EMPTY_RATE_LIMIT, { status: 200, remaining: 3, resetAtMs: NOW + 5000, retryAtMs: null }, NOW);
+    state = observe(state, { status: 200, remaining: 1, resetAtMs: NOW + 5000, retryAtMs: null }, NOW);
+    // An earlier call's answer arriving last (the same window, its reset rounded differently).
+    state = observe(state, { status: 200, remaining: 2, resetAtMs: NOW + 5400, retryAtMs: null }, NOW);
+    expect(state.remaining).toBe(1);
+    // A new window resets the budget to what the provider says.
+    state = observe(state, { status: 200, remaining: 9, resetAtMs: NOW + 65_000, retryAtMs: null }, NOW + 6000);
+    expect(state.remaining).toBe(9);
+  });
+
   it('blocks after a 429 until Retry-After, the reset, or a default second', () => {
     const withRetry = observe(
       EMPTY_RATE_LIMIT,
