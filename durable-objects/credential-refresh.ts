@@ -4,12 +4,12 @@ import { readConfig } from '../workers/config.js';
 import { findConnectionRow, updateConnectionRow } from '../workers/connections/store.js';
 import { nowIso, openDb } from '../workers/db/client.js';
 import { findEnvironmentById } from '../workers/environments/store.js';
-import { recordAuthEvent } from '../workers/events/outbox.js';
 import { readIntegrationCredentials } from '../workers/integrations/service.js';
 import { findIntegrationById } from '../workers/integrations/store.js';
 import { recordOperation } from '../workers/logs/service.js';
 import { allowsCustomHosts } from '../workers/providers/provider-url.js';
 import { findProvider } from '../workers/providers/service.js';
+import { recordEvents } from '../workers/webhooks/outbox.js';
 import { readCredentials, readMeta, recordFailure, writeCredentials } from './connection-storage.js';
 import type { ConnectionRef, TokenOutcome } from './connection-types.js';
 import { classifyRefreshFailure, cooldownAfterFailure } from './token-policy.js';
@@ -92,18 +92,29 @@ export async function refreshStoredCredentials(ctx: RefreshContext): Promise<Tok
   });
   if (permanent) {
     const environment = await findEnvironmentById(db, ref.environmentId);
-    const eventId = await recordAuthEvent(db, ref.environmentId, {
-      from: 'pier',
-      type: 'auth',
-      operation: 'refresh',
-      connectionId: ref.connectionId,
-      providerConfigKey: integration.uniqueKey,
-      provider: integration.provider,
-      authMode: provider.definition.auth.mode,
-      environment: environment?.name ?? '',
-      success: false,
-      error: { type: result.oauthError ?? 'refresh_token_rejected', description: message },
-    });
+    const [recorded] = environment
+      ? await recordEvents({ db, env: ctx.env }, { environment, webhookUrlOverride: connection.webhookUrlOverride }, [
+          {
+            type: 'auth',
+            trigger: 'auth_refresh_error',
+            connectionId: ref.connectionId,
+            integrationKey: integration.uniqueKey,
+            body: {
+              from: 'nango',
+              type: 'auth',
+              operation: 'refresh',
+              connectionId: ref.connectionId,
+              providerConfigKey: integration.uniqueKey,
+              provider: integration.provider,
+              authMode: provider.definition.auth.mode,
+              environment: environment.name,
+              success: false,
+              error: { type: result.oauthError ?? 'refresh_token_rejected', description: message },
+            },
+          },
+        ])
+      : [];
+    const eventId = recorded?.outboxId ?? 0;
     await updateConnectionRow(db, connection.id, { authError: message, authErrorEventId: eventId });
   }
   await ctx.scheduleAlarm();

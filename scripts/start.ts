@@ -6,7 +6,7 @@
  * `npm run dev` (`--wrangler`) serves the same Worker with `wrangler dev` instead, for its live reload.
  *
  * Environment: PORT (default 3003), PIER_SECRET_KEY (fixes the dev key), PIER_STATE_DIR, and the Worker
- * settings PIER_ACTION_TIMEOUT_SECONDS, PIER_SYNC_SLICE_SECONDS and PIER_LOG_RETENTION_DAYS (over wrangler.toml's).
+ * settings PIER_ACTION_TIMEOUT_SECONDS, PIER_SYNC_*, PIER_LOG_RETENTION_DAYS and PIER_WEBHOOK_* (over wrangler.toml's).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -113,6 +113,11 @@ async function startOnMiniflare(secretKey: string, encryptionKeys: string): Prom
     for (const listener of process.listeners(signal)) if (listener !== handle) process.removeListener(signal, listener);
   await applyMigrations(runtime.db, join(root, 'd1-migrations'));
   await bootstrapThroughBinding(runtime.db, { secretKey, encryptionKeys, demoOrigin: baseUrl }, splitStatements);
+  // The local queues live in memory: webhook deliveries due while stopped are sent again now, not
+  // at the next minute's sweep.
+  await runtime
+    .runScheduled('* * * * *')
+    .catch((err: unknown) => console.error(`sweep failed: ${(err as Error).message}`));
   printBanner(secretKey);
 }
 
@@ -122,6 +127,12 @@ const PASSED_SETTINGS = [
   'PIER_SYNC_SLICE_SECONDS',
   'PIER_SYNC_CONCURRENCY',
   'PIER_LOG_RETENTION_DAYS',
+  'PIER_WEBHOOK_TIMEOUT_SECONDS',
+  'PIER_WEBHOOK_MAX_ATTEMPTS',
+  'PIER_WEBHOOK_RETRY_BASE_SECONDS',
+  'PIER_WEBHOOK_RETRY_MAX_SECONDS',
+  'PIER_WEBHOOK_BREAKER_FAILURES',
+  'PIER_WEBHOOK_BREAKER_COOLDOWN_SECONDS',
 ] as const;
 
 function settingsFromEnvironment(): Record<string, string> {

@@ -19,6 +19,11 @@ import type {
 import type { ProviderDefinitionInput } from './contract/provider-definition.js';
 import type { WireProvider } from './contract/providers.js';
 import type { listLogsQuerySchema, listLogsResponseSchema } from './contract/proxy.js';
+import type {
+  listWebhookDeliveriesQuerySchema,
+  listWebhookDeliveriesResponseSchema,
+  replayWebhookDeliveriesBodySchema,
+} from './contract/webhooks.js';
 import { PierError } from './errors.js';
 import { type PaginateConfig, pagesThroughProxy } from './paginate.js';
 import {
@@ -355,6 +360,30 @@ export class Pier {
     query: Omit<z.input<typeof listLogsQuerySchema>, 'limit'> & { limit?: number } = {},
   ): Promise<z.output<typeof listLogsResponseSchema>> {
     return this.#request('GET', '/logs', { query });
+  }
+
+  // Webhooks to the app
+
+  /**
+   * The environment's webhook deliveries, newest first: status, attempts, last answer.
+   *
+   * @example const { data } = await pier.listWebhookDeliveries({ status: 'failed' })
+   */
+  async listWebhookDeliveries(
+    query: Omit<z.input<typeof listWebhookDeliveriesQuerySchema>, 'limit'> & { limit?: number } = {},
+  ): Promise<z.output<typeof listWebhookDeliveriesResponseSchema>> {
+    return this.#request('GET', '/webhooks/deliveries', { query });
+  }
+
+  /**
+   * Sends deliveries again with their original event ids: the given ids, or every failed delivery
+   * of a time range (all failed ones without one).
+   *
+   * @example await pier.replayWebhookDeliveries({ from: '2026-11-30T00:00:00Z' })
+   */
+  async replayWebhookDeliveries(body: z.input<typeof replayWebhookDeliveriesBodySchema> = {}): Promise<number> {
+    return (await this.#request<{ data: { replayed: number } }>('POST', '/webhooks/deliveries/replay', { body })).data
+      .replayed;
   }
 
   // Records and syncs

@@ -17,6 +17,7 @@ import { providerRoutes } from './routes/providers.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { recordRoutes } from './routes/records.js';
 import { syncRoutes } from './routes/syncs.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
@@ -39,6 +40,7 @@ export function createApp(): Hono<AppEnv> {
       .route('/logs', logRoutes)
       .route('/records', recordRoutes)
       .route('/sync', syncRoutes)
+      .route('/webhooks', webhookRoutes)
       .route('/demo', demoRoutes)
       .route('/', authRoutes)
       .route('/', credentialAuthRoutes)

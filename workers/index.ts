@@ -2,8 +2,8 @@ import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { consumeJobBatch } from './connections/teardown.js';
 import { openDb } from './db/client.js';
-import { consumeWebhookBatch } from './queue/webhook-consumer.js';
 import { runScheduled } from './scheduled.js';
+import { consumeWebhookBatch } from './webhooks/deliver.js';
 
 export { ConnectAttemptObject } from '../durable-objects/connect-attempt-object.js';
 export { ConnectionObject } from '../durable-objects/connection-object.js';
@@ -13,10 +13,10 @@ const app = createApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  queue: (batch, env, _ctx) =>
+  queue: (batch, env, ctx) =>
     batch.queue.startsWith('pier-jobs')
       ? consumeJobBatch({ db: openDb(env.DB), config: readConfig(env), env }, batch)
-      : consumeWebhookBatch(batch),
-  scheduled: (_controller, env, ctx) => ctx.waitUntil(runScheduled(env)),
+      : consumeWebhookBatch(batch, env, ctx),
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.cron)),
 } satisfies ExportedHandler<Env>;
 export { ScriptHost, ScriptOutbound } from './functions/host.js';

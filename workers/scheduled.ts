@@ -2,11 +2,23 @@ import { readConfig } from './config.js';
 import { sweepTeardowns } from './connections/teardown.js';
 import { openDb } from './db/client.js';
 import { logRetentionDays, pruneLogs } from './logs/service.js';
+import { sweepDeliveries } from './webhooks/deliver.js';
 
-/** The cron trigger's work (wrangler.toml `[triggers]`): housekeeping that no request does. */
-export async function runScheduled(env: Env): Promise<{ prunedOperations: number; sweptTeardowns: number }> {
+/** The every-minute cron of wrangler.toml: webhook deliveries whose queue message was lost. */
+export const MINUTE_CRON = '* * * * *';
+
+/**
+ * The cron triggers' work (wrangler.toml `[triggers]`): every minute, re-sending due webhook
+ * deliveries; every hour, housekeeping that no request does.
+ */
+export async function runScheduled(
+  env: Env,
+  cron: string,
+): Promise<{ sweptDeliveries: number; prunedOperations?: number; sweptTeardowns?: number }> {
+  const sweptDeliveries = await sweepDeliveries(env);
+  if (cron === MINUTE_CRON) return { sweptDeliveries };
   const db = openDb(env.DB);
   const prunedOperations = await pruneLogs(db, logRetentionDays(env));
   const sweptTeardowns = await sweepTeardowns({ db, config: readConfig(env), env });
-  return { prunedOperations, sweptTeardowns };
+  return { sweptDeliveries, prunedOperations, sweptTeardowns };
 }

@@ -36,7 +36,7 @@ export const proxyHeadersSchema = z.object({
 });
 
 /** `proxy`: a call through /proxy; `auth`: a token refresh (its outcome, never the tokens). */
-export const OPERATION_TYPES = ['proxy', 'auth', 'action', 'sync', 'on-event', 'script_log'] as const;
+export const OPERATION_TYPES = ['proxy', 'auth', 'action', 'sync', 'on-event', 'script_log', 'webhook'] as const;
 
 export const operationSchema = z.object({
   id: z.string(),

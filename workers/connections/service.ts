@@ -15,7 +15,6 @@ import { revocationFor } from '../auth/revoke.js';
 import type { PierConfig } from '../config.js';
 import { type Db, nowIso } from '../db/client.js';
 import type { ConnectionRow, EnvironmentRow, IntegrationRow } from '../db/schema.js';
-import { recordAuthEvent } from '../events/outbox.js';
 import { runPreDeletion, schedulePostCreation, validateNewConnection } from '../functions/on-events.js';
 import { ApiError, retryAfterHeader } from '../http/api-error.js';
 import { readIntegrationCredentials } from '../integrations/service.js';
@@ -23,6 +22,7 @@ import { findIntegrationRow } from '../integrations/store.js';
 import { allowsCustomHosts } from '../providers/provider-url.js';
 import { findProvider } from '../providers/service.js';
 import { configureConnectionSyncs } from '../syncs/service.js';
+import { type AuthEvent, recordEvents } from '../webhooks/outbox.js';
 import * as store from './store.js';
 
 export type ConnectionScope = {
@@ -152,8 +152,8 @@ export async function saveConnection(
     await schedulePostCreation(scope, integration, row);
     await configureConnectionSyncs(scope, integration, row);
   }
-  await recordAuthEvent(scope.db, scope.environment.id, {
-    from: 'pier',
+  const event: AuthEvent = {
+    from: 'nango',
     type: 'auth',
     operation: created ? 'creation' : 'override',
     connectionId: input.connectionId,
@@ -164,7 +164,16 @@ export async function saveConnection(
     success: true,
     ...(Object.keys(JSON.parse(row.tags)).length > 0 ? { tags: JSON.parse(row.tags) } : {}),
     ...(row.endUser ? { endUser: JSON.parse(row.endUser) } : {}),
-  });
+  };
+  await recordEvents(scope, { environment: scope.environment, webhookUrlOverride: row.webhookUrlOverride }, [
+    {
+      type: 'auth',
+      trigger: 'auth_creation',
+      connectionId: input.connectionId,
+      integrationKey: integration.uniqueKey,
+      body: event,
+    },
+  ]);
   return { row, created };
 }
 

@@ -209,10 +209,94 @@ export const outboxEvents = sqliteTable(
     integrationKey: text('integration_key'),
     payload: text('payload').notNull(),
     deliveredAt: text('delivered_at'),
+    /** Public event id (receivers deduplicate by it); unique, so recording the same event twice records it once. */
+    uid: text('uid'),
     createdAt: timestamps.createdAt,
   },
-  (t) => [index('outbox_env_created').on(t.environmentId, t.id)],
+  (t) => [index('outbox_env_created').on(t.environmentId, t.id), uniqueIndex('outbox_events_uid').on(t.uid)],
 );
+
+/**
+ * One outbox event on its way to one destination URL (primary, secondary, or the connection's
+ * override). Written in the same D1 batch as the event; the `pier-webhooks` queue only says "look
+ * at delivery N", so a lost message loses nothing (the sweep re-sends what is due and unleased).
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environmentId: environmentRef(),
+    eventUid: text('event_uid').notNull(),
+    eventType: text('event_type').notNull(),
+    connectionId: text('connection_id'),
+    integrationKey: text('integration_key'),
+    /** `primary`, `secondary` or `override`. */
+    destination: text('destination').notNull(),
+    url: text('url').notNull(),
+    /** `pending` (to be attempted), `delivered`, or `failed` (retries exhausted or refused: the dead letters). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAtMs: integer('next_attempt_at_ms').notNull(),
+    /** Set while an attempt is in flight; an expired lease means the attempt's process died. */
+    leaseUntilMs: integer('lease_until_ms'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    lastAttemptAt: text('last_attempt_at'),
+    deliveredAt: text('delivered_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_destination').on(t.eventUid, t.destination),
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAtMs),
+    index('webhook_deliveries_env').on(t.environmentId, t.id),
+  ],
+);
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * Circuit breaker per destination URL: after consecutive failures the destination is skipped (its
+ * deliveries wait, without spending attempts) until `openUntilMs`, so a dead endpoint costs the
+ * others nothing. One trial attempt after the cool-down closes or re-opens it.
+ */
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  url: text('url').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  openUntilMs: integer('open_until_ms'),
+  updatedAt: timestamps.updatedAt,
+});
+
+/**
+ * Provider webhooks received at `/webhook/:environmentUuid/:integration`, verified, stored before the
+ * provider gets its answer, and processed from the `pier-jobs` queue (routing, sync `onWebhook`
+ * handlers, forwarding). Kept like the operations log.
+ */
+export const incomingWebhooks = sqliteTable(
+  'incoming_webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    uid: text('uid').notNull().unique(),
+    environmentId: environmentRef(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** JSON of the headers worth keeping (event type, delivery id); never signatures. */
+    headers: text('headers').notNull(),
+    body: text('body').notNull(),
+    /** `received`, `processed`, `unroutable` (no connection matched) or `failed`. */
+    status: text('status').notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    /** JSON: matched connections, handlers run, forwarded, errors. */
+    result: text('result'),
+    createdAt: timestamps.createdAt,
+    processedAt: text('processed_at'),
+  },
+  (t) => [
+    index('incoming_webhooks_env_created').on(t.environmentId, t.id),
+    index('incoming_webhooks_status').on(t.status, t.id),
+  ],
+);
+export type IncomingWebhookRow = typeof incomingWebhooks.$inferSelect;
 
 /**
  * The operations log: one row per proxied call (later: sync runs, actions, webhooks). No bodies and

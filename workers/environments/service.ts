@@ -6,8 +6,6 @@ import {
   type createEnvironmentBodySchema,
   type Environment,
   type updateEnvironmentBodySchema,
-  type WebhookSettings,
-  webhookSettingsSchema,
 } from '../../sdk/contract/environments.js';
 import type { PierConfig } from '../config.js';
 import { displayPrefix, generateSecretKey, generateToken, hashSecretKey } from '../crypto/api-keys.js';
@@ -16,6 +14,7 @@ import { type Db, isUniqueViolation } from '../db/client.js';
 import type { ApiKeyRow, EnvironmentRow } from '../db/schema.js';
 import { ApiError } from '../http/api-error.js';
 import { forgetCachedKeys } from '../middleware/key-cache.js';
+import { parseWebhookSettings } from '../webhooks/settings.js';
 import { signingKeyContext } from './signing-key.js';
 import * as store from './store.js';
 
@@ -34,11 +33,6 @@ export function formatEnvironment(row: EnvironmentRow, origin?: string): Environ
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
-}
-
-function parseWebhookSettings(text: string): WebhookSettings {
-  const parsed = webhookSettingsSchema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : {};
 }
 
 export function parseScopes(text: string): ApiKeyScope[] {

@@ -9,10 +9,18 @@ import { and, eq } from 'drizzle-orm';
 import { connectionStub } from '../../durable-objects/connection-name.js';
 import { readConfig } from '../config.js';
 import { openDb } from '../db/client.js';
-import { type AsyncActionRow, asyncActions, connections } from '../db/schema.js';
+import {
+  type AsyncActionRow,
+  asyncActions,
+  type ConnectionRow,
+  connections,
+  type EnvironmentRow,
+  type IntegrationRow,
+} from '../db/schema.js';
 import { findEnvironmentById } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
 import { findIntegrationById } from '../integrations/store.js';
+import { eventUidFor, recordEvents } from '../webhooks/outbox.js';
 import { type ActionTarget, actionTimeoutMs, executeRun, newRunIdentity, type RunScope } from './runs.js';
 import { findFunctionRow } from './store.js';
 
@@ -62,11 +70,49 @@ export function readAsyncAction(scope: Pick<RunScope, 'db' | 'environment'>, id:
     .get();
 }
 
-async function update(db: RunScope['db'], id: string, values: Partial<AsyncActionRow>): Promise<void> {
-  await db
+function updateQuery(db: RunScope['db'], id: string, values: Partial<AsyncActionRow>) {
+  return db
     .update(asyncActions)
     .set({ ...values, updatedAt: new Date().toISOString() })
     .where(eq(asyncActions.id, id));
+}
+
+async function update(db: RunScope['db'], id: string, values: Partial<AsyncActionRow>): Promise<void> {
+  await updateQuery(db, id, values);
+}
+
+/**
+ * The action's final state and its `async_action` event (`on_async_action_completion`), in one
+ * batch: a finished action always has its event.
+ */
+async function finish(
+  env: Env,
+  db: RunScope['db'],
+  target: { environment: EnvironmentRow; integration: IntegrationRow; connection: ConnectionRow },
+  id: string,
+  values: Partial<AsyncActionRow>,
+): Promise<void> {
+  await recordEvents(
+    { db, env },
+    { environment: target.environment, webhookUrlOverride: target.connection.webhookUrlOverride },
+    [
+      {
+        uid: await eventUidFor(`async_action:${id}`),
+        type: 'async_action',
+        trigger: 'async_action',
+        connectionId: target.connection.connectionId,
+        integrationKey: target.integration.uniqueKey,
+        body: {
+          from: 'nango',
+          type: 'async_action',
+          connectionId: target.connection.connectionId,
+          providerConfigKey: target.integration.uniqueKey,
+          payload: { id, statusUrl: `/action/${id}` },
+        },
+      },
+    ],
+    [updateQuery(db, id, values)],
+  );
 }
 
 /** How long one attempt may take (the lease a task holds while it runs). */
@@ -86,14 +132,15 @@ export async function runAsyncAction(
   const db = openDb(env.DB);
   const row = await db.select().from(asyncActions).where(eq(asyncActions.id, id)).get();
   if (!row || row.status === 'succeeded' || row.status === 'failed') return { done: true };
-  const fail = async (error: AsyncActionError) => {
-    await update(db, id, { status: 'failed', error: JSON.stringify(error) });
-    return { done: true as const };
-  };
   const environment = await findEnvironmentById(db, row.environmentId);
   const integration = await findIntegrationById(db, row.integrationId);
   const connection = await db.select().from(connections).where(eq(connections.id, row.connectionRowId)).get();
   if (!environment || !integration || !connection) return { done: true }; // deleted with its connection
+  const target = { environment, integration, connection };
+  const fail = async (error: AsyncActionError) => {
+    await finish(env, db, target, id, { status: 'failed', error: JSON.stringify(error) });
+    return { done: true as const };
+  };
   const [fn] = await findFunctionRow(db, environment.id, integration.id, row.actionName, 'action');
   if (!fn?.enabled)
     return fail({ code: 'unknown_action', message: `The action "${row.actionName}" is no longer deployed` });
@@ -112,7 +159,11 @@ export async function runAsyncAction(
   );
   const report = await executeRun(scope, fn.dispatchName, run, { input: JSON.parse(row.input) });
   if (report.outcome === 'success') {
-    await update(db, id, { status: 'succeeded', output: JSON.stringify(report.output ?? null), error: null });
+    await finish(env, db, target, id, {
+      status: 'succeeded',
+      output: JSON.stringify(report.output ?? null),
+      error: null,
+    });
     return { done: true };
   }
   const error: AsyncActionError = {

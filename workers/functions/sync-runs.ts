@@ -9,10 +9,10 @@ import type { SliceOutcome } from '../../durable-objects/sync-schedule.js';
 import { readConfig } from '../config.js';
 import { findConnectionRow } from '../connections/store.js';
 import { openDb } from '../db/client.js';
-import { outboxEvents } from '../db/schema.js';
 import { findEnvironmentById } from '../environments/store.js';
 import { findIntegrationById } from '../integrations/store.js';
 import { queueOperation } from '../logs/service.js';
+import { eventUidFor, type OutgoingEvent, recordEvents } from '../webhooks/outbox.js';
 import { executeRun, newRunIdentity, type RunScope } from './runs.js';
 import { findFunctionRow, writeCheckpoint } from './store.js';
 
@@ -112,38 +112,65 @@ export async function reportSyncRun(
     },
     waitUntil,
   );
-  if (outcome.kind !== 'done') return;
-  let always = false;
-  try {
-    always =
-      (JSON.parse(environment.webhookSettings) as { on_sync_completion_always?: boolean }).on_sync_completion_always ===
-      true;
-  } catch {}
-  const queryTimeStamp = new Date().toISOString();
-  for (const [model, c] of Object.entries(counts)) {
-    // Only models that changed, unless the environment asks for an event after every run.
-    if (c.added + c.updated + c.deleted === 0 && !always) continue;
-    await db.insert(outboxEvents).values({
-      environmentId: environment.id,
-      type: 'sync',
-      connectionId: connection.connectionId,
-      integrationKey: integration.uniqueKey,
-      payload: JSON.stringify({
-        from: 'pier',
-        type: 'sync',
+  if (outcome.kind === 'gone') return;
+  const type = run.type;
+  const common = {
+    from: 'nango',
+    type: 'sync',
+    connectionId: connection.connectionId,
+    providerConfigKey: integration.uniqueKey,
+    syncName: run.name,
+    syncVariant: run.variant,
+  };
+  let events: OutgoingEvent[];
+  if (outcome.kind !== 'done') {
+    const message = outcome.kind === 'failed' ? outcome.message : 'The run did not finish within its slices';
+    // A failed run reports on every model of the sync (`on_sync_error`), with what it had saved.
+    const [fn] = await findFunctionRow(db, environment.id, integration.id, run.name, 'sync');
+    const models = Object.keys((fn ? (JSON.parse(fn.definition) as { models?: object }) : {}).models ?? counts);
+    const failedAt = new Date().toISOString();
+    events = await Promise.all(
+      models.map(async (model) => ({
+        uid: await eventUidFor(`${run.runId}:${model}`),
+        type: 'sync' as const,
+        trigger: 'sync_error' as const,
         connectionId: connection.connectionId,
-        providerConfigKey: integration.uniqueKey,
-        syncName: run.name,
-        syncVariant: run.variant,
-        model,
-        syncType: run.type,
-        success: true,
-        modifiedAfter: run.startedAt,
-        responseResults: { added: c.added, updated: c.updated, deleted: c.deleted },
-        queryTimeStamp,
-      }),
-    });
+        integrationKey: integration.uniqueKey,
+        body: {
+          ...common,
+          model,
+          syncType: type,
+          success: false,
+          error: { type: 'sync_failed', description: message.slice(0, 1000) },
+          startedAt: run.startedAt,
+          failedAt,
+        },
+      })),
+    );
+  } else {
+    const queryTimeStamp = new Date().toISOString();
+    events = await Promise.all(
+      Object.entries(counts).map(async ([model, c]) => ({
+        uid: await eventUidFor(`${run.runId}:${model}`),
+        type: 'sync' as const,
+        // Only models that changed, unless the environment asks for an event after every run.
+        trigger: c.added + c.updated + c.deleted === 0 ? ('sync_empty' as const) : ('sync_changes' as const),
+        connectionId: connection.connectionId,
+        integrationKey: integration.uniqueKey,
+        body: {
+          ...common,
+          model,
+          syncType: type,
+          success: true,
+          modifiedAfter: run.startedAt,
+          responseResults: { added: c.added, updated: c.updated, deleted: c.deleted },
+          queryTimeStamp,
+        },
+      })),
+    );
   }
+  // Events of a run have ids derived from it: a report made twice records them once.
+  await recordEvents({ db, env }, { environment, webhookUrlOverride: connection.webhookUrlOverride }, events);
 }
 
 /** Sync slices that may run at once in one environment (`PIER_SYNC_CONCURRENCY`, 1–500, default 10). */

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import { listWebhookDeliveriesQuerySchema, replayWebhookDeliveriesBodySchema } from '../../sdk/contract/webhooks.js';
+import type { AppEnv } from '../app-env.js';
+import { readJsonBody, readQuery } from '../http/validate.js';
+import { requireSecretKey } from '../middleware/secret-key.js';
+import { listDeliveries, replayDeliveries } from '../webhooks/history.js';
+
+/** `/webhooks`: the environment's outgoing webhook deliveries, and replay. */
+export const webhookRoutes = new Hono<AppEnv>({ strict: false })
+  .use(requireSecretKey)
+  .get('/deliveries', async (c) =>
+    c.json(await listDeliveries(c.get('db'), c.get('environment').id, readQuery(c, listWebhookDeliveriesQuerySchema))),
+  )
+  .post('/deliveries/replay', async (c) => {
+    const body = await readJsonBody(c, replayWebhookDeliveriesBodySchema);
+    return c.json({
+      data: await replayDeliveries({ db: c.get('db'), env: c.env }, c.get('environment').id, body),
+    });
+  });
