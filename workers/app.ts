@@ -18,6 +18,7 @@ import { proxyRoutes } from './routes/proxy.js';
 import { recordRoutes } from './routes/records.js';
 import { syncRoutes } from './routes/syncs.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { receiveWebhook } from './webhooks/incoming.js';
 
 /** The API Worker's routes: one sub-app per resource, errors mapped once at the edge. */
 export function createApp(): Hono<AppEnv> {
@@ -41,6 +42,8 @@ export function createApp(): Hono<AppEnv> {
       .route('/records', recordRoutes)
       .route('/sync', syncRoutes)
       .route('/webhooks', webhookRoutes)
+      // Provider webhooks: no API key, the provider's signature instead.
+      .post('/webhook/:environmentUuid/:integration', receiveWebhook)
       .route('/demo', demoRoutes)
       .route('/', authRoutes)
       .route('/', credentialAuthRoutes)

@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
-import { consumeJobBatch } from './connections/teardown.js';
 import { openDb } from './db/client.js';
+import { consumeJobs } from './jobs.js';
 import { runScheduled } from './scheduled.js';
 import { consumeWebhookBatch } from './webhooks/deliver.js';
 
@@ -15,7 +15,7 @@ export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   queue: (batch, env, ctx) =>
     batch.queue.startsWith('pier-jobs')
-      ? consumeJobBatch({ db: openDb(env.DB), config: readConfig(env), env }, batch)
+      ? consumeJobs({ db: openDb(env.DB), config: readConfig(env), env }, batch, ctx)
       : consumeWebhookBatch(batch, env, ctx),
   scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.cron)),
 } satisfies ExportedHandler<Env>;

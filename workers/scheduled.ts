@@ -3,8 +3,9 @@ import { sweepTeardowns } from './connections/teardown.js';
 import { openDb } from './db/client.js';
 import { logRetentionDays, pruneLogs } from './logs/service.js';
 import { sweepDeliveries } from './webhooks/deliver.js';
+import { sweepIncomingWebhooks } from './webhooks/incoming.js';
 
-/** The every-minute cron of wrangler.toml: webhook deliveries whose queue message was lost. */
+/** The every-minute cron of wrangler.toml: webhook work (out and in) whose queue message was lost. */
 export const MINUTE_CRON = '* * * * *';
 
 /**
@@ -16,6 +17,7 @@ export async function runScheduled(
   cron: string,
 ): Promise<{ sweptDeliveries: number; prunedOperations?: number; sweptTeardowns?: number }> {
   const sweptDeliveries = await sweepDeliveries(env);
+  await sweepIncomingWebhooks(env);
   if (cron === MINUTE_CRON) return { sweptDeliveries };
   const db = openDb(env.DB);
   const prunedOperations = await pruneLogs(db, logRetentionDays(env));

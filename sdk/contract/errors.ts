@@ -63,6 +63,11 @@ export const ERROR_CODES = [
   'destructive_changes',
   'network_not_allowed',
   'run_expired',
+  'webhooks_not_supported',
+  'webhook_secret_missing',
+  'missing_webhook_signature',
+  'invalid_webhook_signature',
+  'stale_webhook_timestamp',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -224,23 +224,33 @@ export const rateLimitSchema = z.object({
   retryOn: z.array(z.number().int().min(400).max(599)).default([]),
 });
 
+/**
+ * How a provider signs its webhooks, checked with the integration's `webhook_secret` (or, without
+ * one, its client secret: HubSpot and Shopify sign with the app's secret). `shared-secret`: the
+ * header carries the secret itself. `format: 'stripe'`: the header is `t=<timestamp>,v1=<digest>…`.
+ */
 export const webhookSignatureSchema = z.object({
-  algorithm: z.enum(['hmac-sha256', 'hmac-sha1']),
+  algorithm: z.enum(['hmac-sha256', 'hmac-sha1', 'shared-secret']),
   header: headerName,
   encoding: z.enum(['hex', 'base64']).default('hex'),
   /** Text before the digest in the header, e.g. `sha256=`. */
   prefix: z.string().max(50).optional(),
+  format: z.enum(['digest', 'stripe']).default('digest'),
   /** What is signed: `{body}`, `{timestamp}`, `{method}`, `{url}` are replaced. */
   signedPayload: z.string().min(1).max(200).default('{body}'),
   timestampHeader: headerName.optional(),
+  timestampUnit: z.enum(['seconds', 'milliseconds']).default('seconds'),
   toleranceSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 
 export const webhooksSchema = z.object({
   signature: webhookSignatureSchema.optional(),
-  /** Match an incoming event to connections: payload path → connection-config field. */
+  /**
+   * Match an incoming event to connections: the value at the payload path (dotted) equals the
+   * connection-config field of that name, or the metadata field when written `metadata.<field>`.
+   */
   connectionLookup: z.object({ payloadPath: z.string().min(1), connectionConfigField: z.string().min(1) }).optional(),
-  /** Dotted path of the event type in the payload, used to route to sync webhook handlers. */
+  /** Dotted path of the event type in the payload (or `header:<name>`), matched against syncs' `webhookSubscriptions`. */
   eventTypePath: z.string().min(1).optional(),
 });
 

@@ -127,12 +127,14 @@ export const wireProviderSchema = z.object({
   /** Pier extension: how incoming webhooks are signed, checked generically. */
   webhook_signature: z
     .object({
-      algorithm: z.enum(['hmac-sha256', 'hmac-sha1']),
+      algorithm: z.enum(['hmac-sha256', 'hmac-sha1', 'shared-secret']),
       header: z.string(),
       encoding: z.enum(['hex', 'base64']).optional(),
       prefix: z.string().optional(),
+      format: z.enum(['digest', 'stripe']).optional(),
       signed_payload: z.string().optional(),
       timestamp_header: z.string().optional(),
+      timestamp_unit: z.enum(['seconds', 'milliseconds']).optional(),
       tolerance_seconds: z.number().optional(),
     })
     .optional(),

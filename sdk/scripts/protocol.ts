@@ -31,6 +31,8 @@ export type Invocation = {
   variant?: string;
   /** Set by dry runs: the checkpoint to start from, and no writes reach the platform's stores. */
   checkpoint?: Record<string, string | number | boolean> | null;
+  /** Set when a provider webhook runs a sync's `onWebhook` handler instead of its `exec`. */
+  webhookPayload?: unknown;
   /** The lowest level of log lines the run keeps (`debug` keeps all). */
   logLevel?: LogLevel;
 };

@@ -69,7 +69,14 @@ export async function runOnce(definition: ScriptDefinition, invocation: Invocati
         return finish({ ok: true, output: checked.data ?? null });
       }
       case 'sync':
-        await definition.exec(nango);
+        if (invocation.webhookPayload !== undefined) {
+          if (!definition.onWebhook)
+            return finish({
+              ok: false,
+              error: { type: 'script_error', message: 'This sync has no onWebhook handler' },
+            });
+          await definition.onWebhook(nango, invocation.webhookPayload);
+        } else await definition.exec(nango);
         return finish({ ok: true, output: null });
       case 'on-event':
         return finish({ ok: true, output: (await definition.exec(nango)) ?? null });

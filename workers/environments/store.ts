@@ -112,3 +112,7 @@ export async function countAccountKeys(db: Db): Promise<number> {
     .get();
   return row?.n ?? 0;
 }
+
+export async function findEnvironmentByUuid(db: Db, uuid: string): Promise<EnvironmentRow | undefined> {
+  return db.select().from(environments).where(eq(environments.uuid, uuid)).get();
+}

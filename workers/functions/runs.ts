@@ -112,7 +112,7 @@ export async function executeRun(
   scope: RunScope,
   dispatchName: string,
   run: RunIdentity,
-  extra: Pick<Invocation, 'input' | 'checkpoint' | 'lastSyncDate' | 'variant'>,
+  extra: Pick<Invocation, 'input' | 'checkpoint' | 'lastSyncDate' | 'variant' | 'webhookPayload'>,
 ): Promise<RunReport> {
   const started = Date.now();
   const invocation: Invocation = {

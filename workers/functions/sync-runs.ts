@@ -4,6 +4,7 @@
  * operations-log line with its counts and one `sync` event per model that changed.
  */
 
+import { connectionStub } from '../../durable-objects/connection-name.js';
 import type { ModelCounts } from '../../durable-objects/record-writer.js';
 import type { SliceOutcome } from '../../durable-objects/sync-schedule.js';
 import { readConfig } from '../config.js';
@@ -67,6 +68,49 @@ export async function runSyncSlice(
   return { kind: 'failed', message: `${report.error.code}: ${report.error.message}` };
 }
 
+/**
+ * Runs a sync's `onWebhook` handler for one provider event on one connection: records it saves go
+ * through the connection's object like a run's, and the run is reported like one (`syncType`
+ * `WEBHOOK`: a log line and `sync` events for the models it changed).
+ */
+export async function runSyncWebhook(
+  env: Env,
+  ref: ConnectionRef,
+  sync: { name: string; variant: string; eventUid: string; payload: unknown },
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<SliceOutcome> {
+  const { db, environment, integration, connection } = await context(env, ref);
+  if (!environment || !integration || !connection) return { kind: 'gone' };
+  const [fn] = await findFunctionRow(db, environment.id, integration.id, sync.name, 'sync');
+  if (!fn?.enabled) return { kind: 'gone' };
+  const runId = crypto.randomUUID();
+  const startedAt = new Date().toISOString();
+  const scope: RunScope = { env, db, config: readConfig(env), environment, requestId: runId, waitUntil };
+  const run = newRunIdentity(
+    scope,
+    { integration, connection, fn },
+    { timeoutMs: syncSliceMs(env), dryRun: false, depth: 0, runId, variant: sync.variant },
+  );
+  const report = await executeRun(scope, fn.dispatchName, run, {
+    variant: sync.variant,
+    webhookPayload: sync.payload ?? null,
+  });
+  const outcome: SliceOutcome =
+    report.outcome === 'success'
+      ? { kind: 'done' }
+      : { kind: 'failed', message: `${report.error.code}: ${report.error.message}` };
+  const counts = await connectionStub(env, ref).takeRunCounts(runId);
+  await reportSyncRun(
+    env,
+    ref,
+    { name: sync.name, variant: sync.variant, runId, startedAt, type: 'WEBHOOK' },
+    outcome,
+    counts,
+    waitUntil,
+  );
+  return outcome;
+}
+
 /** Forgets a sync's checkpoint on the connection (a full refresh). */
 export async function clearSyncCheckpoint(env: Env, ref: ConnectionRef, key: string): Promise<void> {
   const { db, connection } = await context(env, ref);
@@ -80,7 +124,13 @@ export async function clearSyncCheckpoint(env: Env, ref: ConnectionRef, key: str
 export async function reportSyncRun(
   env: Env,
   ref: ConnectionRef,
-  run: { name: string; variant: string; runId: string; startedAt: string; type: 'INITIAL' | 'INCREMENTAL' },
+  run: {
+    name: string;
+    variant: string;
+    runId: string;
+    startedAt: string;
+    type: 'INITIAL' | 'INCREMENTAL' | 'WEBHOOK';
+  },
   outcome: SliceOutcome,
   counts: ModelCounts,
   waitUntil: (promise: Promise<unknown>) => void,

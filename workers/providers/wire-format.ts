@@ -306,8 +306,10 @@ export function fromWireProvider(wire: WireProvider): ConversionResult {
                   header: wire.webhook_signature.header,
                   encoding: wire.webhook_signature.encoding,
                   prefix: wire.webhook_signature.prefix,
+                  format: wire.webhook_signature.format,
                   signedPayload: wire.webhook_signature.signed_payload,
                   timestampHeader: wire.webhook_signature.timestamp_header,
+                  timestampUnit: wire.webhook_signature.timestamp_unit,
                   toleranceSeconds: wire.webhook_signature.tolerance_seconds,
                 })
               : undefined,
@@ -451,8 +453,10 @@ export function toWireProvider(def: ProviderDefinition, options: { custom?: bool
       header: s.header,
       encoding: s.encoding,
       prefix: s.prefix,
+      format: s.format === 'digest' ? undefined : s.format,
       signed_payload: s.signedPayload,
       timestamp_header: s.timestampHeader,
+      timestamp_unit: s.timestampUnit === 'seconds' ? undefined : s.timestampUnit,
       tolerance_seconds: s.toleranceSeconds,
     });
   }

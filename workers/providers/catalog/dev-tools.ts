@@ -30,6 +30,7 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
         encoding: 'hex',
         prefix: 'sha256=',
       },
+      eventTypePath: 'header:x-github-event',
     },
   },
   {
@@ -73,6 +74,9 @@ export const devToolsProviders: ProviderDefinitionInput[] = [
         encoding: 'hex',
         prefix: 'sha256=',
       },
+      // An app's events carry the installation they concern.
+      connectionLookup: { payloadPath: 'installation.id', connectionConfigField: 'installation_id' },
+      eventTypePath: 'header:x-github-event',
     },
   },
   {

@@ -38,8 +38,12 @@ export const marketingProviders: ProviderDefinitionInput[] = [
         encoding: 'base64',
         signedPayload: '{method}{url}{body}{timestamp}',
         timestampHeader: 'x-hubspot-request-timestamp',
+        timestampUnit: 'milliseconds',
         toleranceSeconds: 300,
       },
+      // HubSpot sends a batch (an array) of events; the portal names the connection.
+      connectionLookup: { payloadPath: '0.portalId', connectionConfigField: 'portalId' },
+      eventTypePath: '0.subscriptionType',
     },
   },
   {

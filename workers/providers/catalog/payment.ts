@@ -13,6 +13,18 @@ export const paymentProviders: ProviderDefinitionInput[] = [
     api: {
       baseUrl: 'https://api.stripe.com',
     },
+    webhooks: {
+      signature: {
+        algorithm: 'hmac-sha256',
+        header: 'stripe-signature',
+        format: 'stripe',
+        signedPayload: '{timestamp}.{body}',
+        toleranceSeconds: 300,
+      },
+      // Connect events name the connected account (the token response's stripe_user_id).
+      connectionLookup: { payloadPath: 'account', connectionConfigField: 'stripe_user_id' },
+      eventTypePath: 'type',
+    },
   },
   {
     name: 'paypal',

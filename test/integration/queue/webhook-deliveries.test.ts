@@ -1,0 +1,125 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../../workers/db/client.js';
+import { findEnvironmentById } from '../../../workers/environments/store.js';
+import worker from '../../../workers/index.js';
+import { attemptDelivery, deliverySettings, retryDelayMs, sweepDeliveries } from '../../../workers/webhooks/deliver.js';
+import { recordEvents } from '../../../workers/webhooks/outbox.js';
+import { api, seedEnvironment } from '../support/fixtures.js';
+
+const noWait = () => undefined;
+
+async function environmentWith(settings: Record<string, unknown>) {
+  const seeded = await seedEnvironment({ prefix: 'hooks' });
+  await api(seeded.key, 'PATCH', '/environment', { webhook_settings: settings });
+  const environment = await findEnvironmentById(openDb(env.DB), seeded.id);
+  if (!environment) throw new Error('no environment');
+  return { ...seeded, environment };
+}
+
+const authEvent = (connectionId: string) => ({
+  type: 'auth' as const,
+  trigger: 'auth_creation' as const,
+  connectionId,
+  integrationKey: 'crm',
+  body: { from: 'nango', type: 'auth', operation: 'creation', connectionId },
+});
+
+describe('webhook deliveries', () => {
+  it('records one delivery per destination only for events the settings turn on; the override replaces both', async () => {
+    const { environment, key } = await environmentWith({
+      primary_url: 'http://169.254.169.254/a',
+      secondary_url: 'http://169.254.169.254/b',
+    });
+    const db = openDb(env.DB);
+    // on_auth_creation is off: the event is kept, nothing is sent.
+    const [off] = await recordEvents({ db, env }, { environment }, [authEvent('u-1')]);
+    expect(off?.deliveryIds).toEqual([]);
+    const on = {
+      ...environment,
+      webhookSettings: JSON.stringify({ ...JSON.parse(environment.webhookSettings), on_auth_creation: true }),
+    };
+    const [both] = await recordEvents({ db, env }, { environment: on }, [authEvent('u-2')]);
+    expect(both?.deliveryIds).toHaveLength(2);
+    const [override] = await recordEvents(
+      { db, env },
+      { environment: on, webhookUrlOverride: 'http://169.254.169.254/c' },
+      [authEvent('u-3')],
+    );
+    expect(override?.deliveryIds).toHaveLength(1);
+    // The same event id recorded twice (a repeated report) is one event.
+    const same = { ...authEvent('u-4'), uid: `evt_${crypto.randomUUID()}` };
+    expect(await recordEvents({ db, env }, { environment: on }, [same])).toHaveLength(1);
+    expect(await recordEvents({ db, env }, { environment: on }, [same])).toEqual([]);
+
+    const listed = await api(key, 'GET', '/webhooks/deliveries');
+    expect(listed.status).toBe(200);
+    expect(
+      listed.json.data.map(
+        (d: { destination: string; connection_id: string }) => `${d.connection_id}:${d.destination}`,
+      ),
+    ).toEqual(['u-4:secondary', 'u-4:primary', 'u-3:override', 'u-2:secondary', 'u-2:primary']);
+    expect((await api(key, 'GET', '/webhooks/deliveries?status=bogus')).status).toBe(400);
+    expect((await api(key, 'GET', '/webhooks/deliveries?cursor=abc')).status).toBe(400);
+    const page = await api(key, 'GET', '/webhooks/deliveries?limit=2');
+    expect(page.json.data).toHaveLength(2);
+    const next = await api(key, 'GET', `/webhooks/deliveries?limit=10&cursor=${page.json.next_cursor}`);
+    expect(next.json.data).toHaveLength(3);
+  });
+
+  it('fails a delivery to an address the outbound policy refuses at once, without retries', async () => {
+    const { environment } = await environmentWith({
+      primary_url: 'http://169.254.169.254/latest',
+      on_auth_creation: true,
+    });
+    const db = openDb(env.DB);
+    const [recorded] = await recordEvents({ db, env }, { environment }, [authEvent('meta')]);
+    const id = recorded?.deliveryIds[0] ?? 0;
+    expect(await attemptDelivery(env, id, noWait)).toBe('failed');
+    const row = await env.DB.prepare('SELECT status, attempts, last_error FROM webhook_deliveries WHERE id = ?')
+      .bind(id)
+      .first<{ status: string; attempts: number; last_error: string }>();
+    expect(row).toEqual({
+      status: 'failed',
+      attempts: 1,
+      last_error: 'The webhook URL is not allowed (private_address)',
+    });
+    // Settled: another message for it does nothing.
+    expect(await attemptDelivery(env, id, noWait)).toBe('skipped');
+  });
+
+  it('lets one of two simultaneous attempts through (the lease); the sweep finds only lost, due ones', async () => {
+    const { environment } = await environmentWith({ primary_url: 'http://169.254.169.254/x', on_auth_creation: true });
+    const db = openDb(env.DB);
+    const [recorded] = await recordEvents({ db, env }, { environment }, [authEvent('race')]);
+    const id = recorded?.deliveryIds[0] ?? 0;
+    const outcomes = await Promise.all([attemptDelivery(env, id, noWait), attemptDelivery(env, id, noWait)]);
+    expect(outcomes.sort()).toEqual(['failed', 'skipped']);
+
+    await recordEvents({ db, env }, { environment }, [authEvent('lost')]);
+    // Just recorded: not lost (its message is on its way). With no attempt a minute later: lost.
+    const now = Date.now();
+    const dueNow = await sweepDeliveries(env, now - 60_000);
+    const dueLater = await sweepDeliveries(env, now + 60_000);
+    expect(dueLater).toBeGreaterThan(dueNow);
+  });
+
+  it('acknowledges queue messages that name no delivery', async () => {
+    const batch = createMessageBatch('pier-webhooks', [
+      { id: 'm1', timestamp: new Date(), attempts: 1, body: { type: 'auth' } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(['m1']);
+  });
+
+  it('waits longer after each failure, with jitter, up to the cap', () => {
+    const settings = { ...deliverySettings({}), retryBaseMs: 2_000, retryMaxMs: 60_000 };
+    expect(retryDelayMs(settings, 1, 0)).toBe(1_000);
+    expect(retryDelayMs(settings, 1, 1)).toBe(2_000);
+    expect(retryDelayMs(settings, 3, 0)).toBe(4_000);
+    expect(retryDelayMs(settings, 20, 1)).toBe(60_000);
+    expect(retryDelayMs(settings, 20, 0)).toBe(30_000);
+  });
+});
