@@ -234,7 +234,7 @@ export async function processIncomingWebhook(
 ): Promise<void> {
   const db = openDb(env.DB);
   const row = await db.select().from(incomingWebhooks).where(eq(incomingWebhooks.id, id)).get();
-  if (!row || row.status !== 'received') return;
+  if (row?.status !== 'received') return;
   const started = Date.now();
   const environment = await findEnvironmentById(db, row.environmentId);
   const integration = await findIntegrationById(db, row.integrationId);
