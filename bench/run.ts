@@ -7,6 +7,7 @@ import { profileProxy } from './profile-proxy.js';
 import { benchProxy } from './proxy.js';
 import { benchRecords } from './records.js';
 import { benchTokenRefresh } from './token-refresh.js';
+import { benchWebhooks } from './webhooks.js';
 
 const only = process.argv[2];
 const suites: Record<string, () => Promise<string[]>> = {
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<string[]>> = {
   proxy: () => benchProxy(),
   actions: () => benchActions(),
   records: () => benchRecords(),
+  webhooks: () => benchWebhooks(),
   // Not part of `npm run bench`: a diagnosis, run on its own.
   'profile-proxy': () => profileProxy(),
 };

@@ -21,6 +21,7 @@ const common: BuildOptions = {
 };
 await build({ ...common, entryPoints: [join(sdk, 'cli/main.ts')], outfile: join(sdk, 'dist/cli.js') });
 await build({ ...common, entryPoints: [join(sdk, 'index.ts')], outfile: join(sdk, 'dist/index.js') });
+await build({ ...common, entryPoints: [join(sdk, 'webhooks/index.ts')], outfile: join(sdk, 'dist/webhooks.js') });
 if (process.argv.includes('--pack')) {
   const out = execFileSync('npm', ['pack', '--pack-destination', resolve(sdk, '..'), '--silent'], {
     cwd: sdk,

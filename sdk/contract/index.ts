@@ -11,3 +11,4 @@ export * from './providers.js';
 export * from './proxy.js';
 export * from './records.js';
 export * from './routes.js';
+export * from './webhooks.js';

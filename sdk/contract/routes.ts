@@ -63,6 +63,12 @@ import {
   wireProviderSchema,
 } from './providers.js';
 import { listLogsQuerySchema, listLogsResponseSchema, proxyHeadersSchema, proxyPathSchema } from './proxy.js';
+import {
+  listWebhookDeliveriesQuerySchema,
+  listWebhookDeliveriesResponseSchema,
+  replayWebhookDeliveriesBodySchema,
+  replayWebhookDeliveriesResponseSchema,
+} from './webhooks.js';
 
 /** One documented route: the single description the OpenAPI document is generated from. */
 export type RouteContract = {
@@ -409,6 +415,38 @@ export const ROUTES = [
     auth: 'secret_key',
     query: listLogsQuerySchema,
     response: { status: 200, schema: listLogsResponseSchema, description: 'A page of operations' },
+  },
+  {
+    method: 'get',
+    path: '/webhooks/deliveries',
+    summary: 'Outgoing webhook deliveries, newest first',
+    tag: 'Webhooks',
+    auth: 'secret_key',
+    query: listWebhookDeliveriesQuerySchema,
+    response: { status: 200, schema: listWebhookDeliveriesResponseSchema, description: 'A page of deliveries' },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/deliveries/replay',
+    summary: 'Send deliveries again (given ids, or the failed ones of a time range)',
+    tag: 'Webhooks',
+    auth: 'secret_key',
+    body: replayWebhookDeliveriesBodySchema,
+    response: { status: 200, schema: replayWebhookDeliveriesResponseSchema, description: 'How many were replayed' },
+  },
+  {
+    method: 'post',
+    path: '/webhook/{environmentUuid}/{integration}',
+    summary: 'Receive a provider webhook (verified with the provider’s signature, no key)',
+    tag: 'Webhooks',
+    auth: 'none',
+    params: z.object({ environmentUuid: z.string(), integration: z.string() }),
+    rawBody: true,
+    response: {
+      status: 200,
+      schema: z.object({ received: z.boolean(), duplicate: z.boolean().optional() }),
+      description: 'Stored for processing (or Slack’s challenge)',
+    },
   },
   {
     method: 'post',
