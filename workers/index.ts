@@ -16,7 +16,7 @@ export default {
   queue: (batch, env, ctx) =>
     batch.queue.startsWith('pier-jobs')
       ? consumeJobs({ db: openDb(env.DB), config: readConfig(env), env }, batch, ctx)
-      : consumeWebhookBatch(batch, env, ctx),
+      : consumeWebhookBatch(batch, env),
   scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.cron)),
 } satisfies ExportedHandler<Env>;
 export { ScriptHost, ScriptOutbound } from './functions/host.js';

@@ -14,9 +14,7 @@ import { signWebhook } from '../../sdk/webhooks/index.js';
 import { RecentMap } from '../cache/recent-map.js';
 import { readConfig } from '../config.js';
 import { openJson } from '../crypto/secret-box.js';
-import { openDb } from '../db/client.js';
 import { signingKeyContext } from '../environments/signing-key.js';
-import { queueOperation } from '../logs/service.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { PIER_VERSION } from '../version.js';
 import { enqueueDeliveries } from './outbox.js';
@@ -83,13 +81,15 @@ async function signingKeyOf(env: Env, claimed: Claimed): Promise<string> {
   return key;
 }
 
-async function claim(env: Env, id: number, now: number, leaseMs: number): Promise<Claimed | undefined> {
-  const [, row] = await env.DB.batch<Claimed>([
+/** Leases the due, unleased deliveries among `ids` (one D1 batch) and reads what sending them needs. */
+async function claim(env: Env, ids: number[], now: number, leaseUntil: number): Promise<Claimed[]> {
+  const list = JSON.stringify(ids);
+  const [, rows] = await env.DB.batch<Claimed>([
     env.DB.prepare(
       `UPDATE webhook_deliveries SET lease_until_ms = ?2
-       WHERE id = ?1 AND status = 'pending' AND next_attempt_at_ms <= ?3
-         AND (lease_until_ms IS NULL OR lease_until_ms < ?3)`,
-    ).bind(id, now + leaseMs, now + 1000),
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending' AND next_attempt_at_ms <= ?3
+         AND (lease_until_ms IS NULL OR lease_until_ms < ?4)`,
+    ).bind(list, leaseUntil, now + 1000, now),
     env.DB.prepare(
       `SELECT d.id, d.environment_id, d.event_uid, d.event_type, d.connection_id, d.integration_key, d.url,
               d.attempts, o.payload, e.webhook_signing_key_enc AS key_enc, e.uuid AS environment_uuid,
@@ -98,10 +98,10 @@ async function claim(env: Env, id: number, now: number, leaseMs: number): Promis
        JOIN outbox_events o ON o.uid = d.event_uid
        JOIN environments e ON e.id = d.environment_id
        LEFT JOIN webhook_endpoints p ON p.url = d.url
-       WHERE d.id = ?1 AND d.lease_until_ms = ?2 AND changes() = 1`,
-    ).bind(id, now + leaseMs),
+       WHERE d.id IN (SELECT value FROM json_each(?1)) AND d.lease_until_ms = ?2`,
+    ).bind(list, leaseUntil),
   ]);
-  return row?.results[0];
+  return rows?.results ?? [];
 }
 
 type Outcome =
@@ -160,19 +160,54 @@ async function post(
   }
 }
 
+export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'deferred' | 'skipped';
+
+/** One attempt at delivery `id` (see {@link attemptDeliveries}). */
+export async function attemptDelivery(env: Env, id: number, settings = deliverySettings(env)): Promise<AttemptResult> {
+  return (await attemptDeliveries(env, [id], settings)).get(id) ?? 'skipped';
+}
+
 /**
- * One attempt at delivery `id`; resolves once its outcome (and the next attempt, if any) is recorded.
- * Nothing to do when the delivery is not due, is leased by another attempt, or is already settled.
+ * One attempt at each of `ids`, concurrently; resolves once every outcome (and each next attempt) is
+ * recorded. D1 sees two batches whatever the count: the claim, and the outcomes. A delivery not due,
+ * leased by another attempt, or settled is `skipped`.
  */
-export async function attemptDelivery(
+export async function attemptDeliveries(
   env: Env,
-  id: number,
-  waitUntil: (promise: Promise<unknown>) => void,
+  ids: number[],
   settings = deliverySettings(env),
-): Promise<'delivered' | 'retry' | 'failed' | 'deferred' | 'skipped'> {
+): Promise<Map<number, AttemptResult>> {
+  const results = new Map<number, AttemptResult>(ids.map((id) => [id, 'skipped']));
+  if (ids.length === 0) return results;
   const now = Date.now();
-  const claimed = await claim(env, id, now, settings.timeoutMs + LEASE_MARGIN_MS);
-  if (!claimed) return 'skipped';
+  // A random millisecond offset tells this claim's rows from another's made in the same millisecond.
+  const leaseUntil = now + settings.timeoutMs + LEASE_MARGIN_MS + Math.floor(Math.random() * 1000);
+  const claimed = await claim(env, ids, now, leaseUntil);
+  const writes: D1PreparedStatement[] = [];
+  const next: { id: number; delaySeconds: number }[] = [];
+  const mode = readConfig(env).mode;
+  await Promise.all(
+    claimed.map(async (row) => {
+      results.set(row.id, await attemptOne(env, settings, row, now, mode, writes, next));
+    }),
+  );
+  if (writes.length > 0) await env.DB.batch(writes);
+  const byDelay = new Map<number, number[]>();
+  for (const { id, delaySeconds } of next) byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), id]);
+  for (const [delaySeconds, group] of byDelay) await enqueueDeliveries(env, group, delaySeconds);
+  return results;
+}
+
+async function attemptOne(
+  env: Env,
+  settings: DeliverySettings,
+  claimed: Claimed,
+  now: number,
+  mode: 'development' | 'production',
+  writes: D1PreparedStatement[],
+  next: { id: number; delaySeconds: number }[],
+): Promise<AttemptResult> {
+  const id = claimed.id;
   // Open breaker: the destination failed repeatedly; wait for its cool-down without spending an attempt.
   // Once cooled down, one attempt is the trial (it re-arms the breaker for the others meanwhile).
   const openUntil = claimed.breaker_open_until_ms;
@@ -181,69 +216,67 @@ export async function attemptDelivery(
   if (blocked) {
     const until = openUntil > now ? openUntil : now + settings.timeoutMs + LEASE_MARGIN_MS;
     const at = until + Math.floor(Math.random() * 1000);
-    await env.DB.prepare('UPDATE webhook_deliveries SET lease_until_ms = NULL, next_attempt_at_ms = ?2 WHERE id = ?1')
-      .bind(id, at)
-      .run();
-    await enqueueDeliveries(env, [id], Math.ceil((at - now) / 1000));
+    writes.push(
+      env.DB.prepare('UPDATE webhook_deliveries SET lease_until_ms = NULL, next_attempt_at_ms = ?2 WHERE id = ?1').bind(
+        id,
+        at,
+      ),
+    );
+    next.push({ id, delaySeconds: Math.ceil((at - now) / 1000) });
     return 'deferred';
   }
-  const mode = readConfig(env).mode;
   const outcome = await post(env, settings, claimed, mode);
   const attempts = claimed.attempts + 1;
   const at = new Date().toISOString();
-  const db = openDb(env.DB);
-  queueOperation(
-    db,
-    {
-      environmentId: claimed.environment_id,
-      type: 'webhook',
-      outcome: outcome.kind === 'delivered' ? 'success' : 'failure',
-      connectionId: claimed.connection_id,
-      integrationKey: claimed.integration_key,
-      provider: null,
-      method: 'POST',
-      path: redactedUrl(claimed.url),
-      status: outcome.status,
-      durationMs: outcome.durationMs,
-      retries: attempts - 1,
-      bytes: claimed.payload.length,
-      errorCode: outcome.kind === 'delivered' ? null : 'webhook_delivery_failed',
-      message:
-        outcome.kind === 'delivered'
-          ? `${claimed.event_type} event ${claimed.event_uid} delivered (attempt ${attempts})`
-          : `${claimed.event_type} event ${claimed.event_uid}, attempt ${attempts}: ${outcome.error}`,
-      requestId: claimed.event_uid,
-      createdAt: at,
-    },
-    waitUntil,
+  // The attempt's log line goes in the same D1 batch as its outcome (no wait for the log's own batching).
+  writes.push(
+    env.DB.prepare(
+      `INSERT INTO operations (environment_id, type, outcome, connection_id, integration_key, provider, method, path,
+         status, duration_ms, retries, bytes, error_code, message, request_id, created_at)
+       VALUES (?1, 'webhook', ?2, ?3, ?4, NULL, 'POST', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
+    ).bind(
+      claimed.environment_id,
+      outcome.kind === 'delivered' ? 'success' : 'failure',
+      claimed.connection_id,
+      claimed.integration_key,
+      redactedUrl(claimed.url),
+      outcome.status,
+      outcome.durationMs,
+      attempts - 1,
+      claimed.payload.length,
+      outcome.kind === 'delivered' ? null : 'webhook_delivery_failed',
+      (outcome.kind === 'delivered'
+        ? `${claimed.event_type} event ${claimed.event_uid} delivered (attempt ${attempts})`
+        : `${claimed.event_type} event ${claimed.event_uid}, attempt ${attempts}: ${outcome.error}`
+      ).slice(0, 1024),
+      claimed.event_uid,
+      at,
+    ),
   );
-  const breaker: D1PreparedStatement[] = [];
   if (outcome.kind === 'delivered') {
-    if (claimed.breaker_failures)
-      breaker.push(env.DB.prepare('DELETE FROM webhook_endpoints WHERE url = ?').bind(claimed.url));
-    await env.DB.batch([
+    writes.push(
       env.DB.prepare(
         `UPDATE webhook_deliveries SET status = 'delivered', attempts = ?2, lease_until_ms = NULL, last_status = ?3,
            last_error = NULL, last_duration_ms = ?4, last_attempt_at = ?5, delivered_at = ?5, updated_at = ?5
          WHERE id = ?1`,
       ).bind(id, attempts, outcome.status, outcome.durationMs, at),
-      ...breaker,
-    ]);
+    );
+    // Any success closes the breaker: it counts failures in a row, whatever the order attempts finish in.
+    writes.push(env.DB.prepare('DELETE FROM webhook_endpoints WHERE url = ?').bind(claimed.url));
     return 'delivered';
   }
-  if (!outcome.permanent) {
-    const failures = (claimed.breaker_failures ?? 0) + 1;
-    const openUntil = failures >= settings.breakerFailures ? Date.now() + settings.breakerCooldownMs : null;
-    breaker.push(
+  if (!outcome.permanent)
+    writes.push(
       env.DB.prepare(
-        `INSERT INTO webhook_endpoints (url, failures, open_until_ms, updated_at) VALUES (?1, 1, ?2, ?3)
-         ON CONFLICT (url) DO UPDATE SET failures = failures + 1, open_until_ms = ?2, updated_at = ?3`,
-      ).bind(claimed.url, openUntil, at),
+        `INSERT INTO webhook_endpoints (url, failures, open_until_ms, updated_at)
+         VALUES (?1, 1, CASE WHEN ?2 <= 1 THEN ?3 END, ?4)
+         ON CONFLICT (url) DO UPDATE SET failures = failures + 1, updated_at = ?4,
+           open_until_ms = CASE WHEN failures + 1 >= ?2 THEN ?3 ELSE open_until_ms END`,
+      ).bind(claimed.url, settings.breakerFailures, Date.now() + settings.breakerCooldownMs, at),
     );
-  }
   const last = outcome.permanent || attempts >= settings.maxAttempts;
-  const next = last ? null : Date.now() + retryDelayMs(settings, attempts);
-  await env.DB.batch([
+  const nextAt = last ? null : Date.now() + retryDelayMs(settings, attempts);
+  writes.push(
     env.DB.prepare(
       `UPDATE webhook_deliveries SET status = ?2, attempts = ?3, lease_until_ms = NULL, next_attempt_at_ms = ?4,
          last_status = ?5, last_error = ?6, last_duration_ms = ?7, last_attempt_at = ?8, updated_at = ?8
@@ -252,15 +285,14 @@ export async function attemptDelivery(
       id,
       last ? 'failed' : 'pending',
       attempts,
-      next ?? Date.now(),
+      nextAt ?? Date.now(),
       outcome.status,
       outcome.error.slice(0, 1000),
       outcome.durationMs,
       at,
     ),
-    ...breaker,
-  ]);
-  if (next !== null) await enqueueDeliveries(env, [id], Math.ceil((next - Date.now()) / 1000));
+  );
+  if (nextAt !== null) next.push({ id, delaySeconds: Math.ceil((nextAt - Date.now()) / 1000) });
   return last ? 'failed' : 'retry';
 }
 
@@ -284,33 +316,23 @@ function redactedUrl(url: string): string {
   }
 }
 
-/** The `pier-webhooks` consumer: every message names one delivery; attempts run concurrently. */
-export async function consumeWebhookBatch(
-  batch: MessageBatch<unknown>,
-  env: Env,
-  ctx: Pick<ExecutionContext, 'waitUntil'>,
-): Promise<void> {
-  const settings = deliverySettings(env);
-  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      const id = (message.body as { delivery?: unknown } | null)?.delivery;
-      if (typeof id !== 'number') {
-        message.ack(); // not ours: nothing to deliver
-        return;
-      }
-      try {
-        await attemptDelivery(env, id, waitUntil, settings);
-        message.ack();
-      } catch (err) {
-        // D1 unreachable or similar: the queue tries again (and the sweep would, after the lease).
-        console.error(
-          JSON.stringify({ level: 'error', event: 'webhook_attempt_error', delivery: id, error: String(err) }),
-        );
-        message.retry({ delaySeconds: 5 });
-      }
-    }),
-  );
+/** The `pier-webhooks` consumer: every message names one delivery; the batch is attempted at once. */
+export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const ids: number[] = [];
+  for (const message of batch.messages) {
+    const id = (message.body as { delivery?: unknown } | null)?.delivery;
+    if (typeof id === 'number' && Number.isInteger(id)) ids.push(id);
+  }
+  try {
+    await attemptDeliveries(env, [...new Set(ids)]);
+    batch.ackAll();
+  } catch (err) {
+    // D1 unreachable or similar: the queue tries again (and the sweep would, after the lease).
+    console.error(
+      JSON.stringify({ level: 'error', event: 'webhook_batch_error', deliveries: ids.length, error: String(err) }),
+    );
+    batch.retryAll({ delaySeconds: 5 });
+  }
 }
 
 /** Pending deliveries this long past due without an attempt are taken to have lost their message. */

@@ -7,8 +7,6 @@ import { attemptDelivery, deliverySettings, retryDelayMs, sweepDeliveries } from
 import { recordEvents } from '../../../workers/webhooks/outbox.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
-const noWait = () => undefined;
-
 async function environmentWith(settings: Record<string, unknown>) {
   const seeded = await seedEnvironment({ prefix: 'hooks' });
   await api(seeded.key, 'PATCH', '/environment', { webhook_settings: settings });
@@ -75,7 +73,7 @@ describe('webhook deliveries', () => {
     const db = openDb(env.DB);
     const [recorded] = await recordEvents({ db, env }, { environment }, [authEvent('meta')]);
     const id = recorded?.deliveryIds[0] ?? 0;
-    expect(await attemptDelivery(env, id, noWait)).toBe('failed');
+    expect(await attemptDelivery(env, id)).toBe('failed');
     const row = await env.DB.prepare('SELECT status, attempts, last_error FROM webhook_deliveries WHERE id = ?')
       .bind(id)
       .first<{ status: string; attempts: number; last_error: string }>();
@@ -85,7 +83,7 @@ describe('webhook deliveries', () => {
       last_error: 'The webhook URL is not allowed (private_address)',
     });
     // Settled: another message for it does nothing.
-    expect(await attemptDelivery(env, id, noWait)).toBe('skipped');
+    expect(await attemptDelivery(env, id)).toBe('skipped');
   });
 
   it('lets one of two simultaneous attempts through (the lease); the sweep finds only lost, due ones', async () => {
@@ -93,7 +91,7 @@ describe('webhook deliveries', () => {
     const db = openDb(env.DB);
     const [recorded] = await recordEvents({ db, env }, { environment }, [authEvent('race')]);
     const id = recorded?.deliveryIds[0] ?? 0;
-    const outcomes = await Promise.all([attemptDelivery(env, id, noWait), attemptDelivery(env, id, noWait)]);
+    const outcomes = await Promise.all([attemptDelivery(env, id), attemptDelivery(env, id)]);
     expect(outcomes.sort()).toEqual(['failed', 'skipped']);
 
     await recordEvents({ db, env }, { environment }, [authEvent('lost')]);
@@ -111,7 +109,8 @@ describe('webhook deliveries', () => {
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks).toEqual(['m1']);
+    expect(result.ackAll).toBe(true);
+    expect(result.retryBatch.retry).toBe(false);
   });
 
   it('waits longer after each failure, with jitter, up to the cap', () => {
