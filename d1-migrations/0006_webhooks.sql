@@ -47,6 +47,7 @@ CREATE TABLE `webhook_endpoints` (
 	`url` text PRIMARY KEY NOT NULL,
 	`failures` integer DEFAULT 0 NOT NULL,
 	`open_until_ms` integer,
+	`trial_at_ms` integer,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
 );
 --> statement-breakpoint

@@ -16,7 +16,7 @@ export async function runScheduled(
   env: Env,
   cron: string,
 ): Promise<{ sweptDeliveries: number; prunedOperations?: number; sweptTeardowns?: number }> {
-  const sweptDeliveries = await sweepDeliveries(env);
+  const sweptDeliveries = (await sweepDeliveries(env)).length;
   await sweepIncomingWebhooks(env);
   if (cron === MINUTE_CRON) return { sweptDeliveries };
   const db = openDb(env.DB);

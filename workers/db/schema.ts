@@ -256,13 +256,16 @@ export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 
 /**
  * Circuit breaker per destination URL: after consecutive failures the destination is skipped (its
- * deliveries wait, without spending attempts) until `openUntilMs`, so a dead endpoint costs the
- * others nothing. One trial attempt after the cool-down closes or re-opens it.
+ * deliveries wait parked, without queue messages or spent attempts) until `openUntilMs`, so a dead
+ * endpoint costs the others nothing. One trial attempt after the cool-down closes it (and wakes the
+ * parked deliveries) or re-opens it.
  */
 export const webhookEndpoints = sqliteTable('webhook_endpoints', {
   url: text('url').primaryKey(),
   failures: integer('failures').notNull().default(0),
   openUntilMs: integer('open_until_ms'),
+  /** When the one delivery that will try the destination again after the cool-down is due (the others wait parked). */
+  trialAtMs: integer('trial_at_ms'),
   updatedAt: timestamps.updatedAt,
 });
 

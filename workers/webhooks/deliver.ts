@@ -185,17 +185,35 @@ export async function attemptDeliveries(
   const claimed = await claim(env, ids, now, leaseUntil);
   const writes: D1PreparedStatement[] = [];
   const next: { id: number; delaySeconds: number }[] = [];
+  const woken = new Set<string>();
   const mode = readConfig(env).mode;
   await Promise.all(
     claimed.map(async (row) => {
-      results.set(row.id, await attemptOne(env, settings, row, now, mode, writes, next));
+      results.set(row.id, await attemptOne(env, settings, row, now, mode, writes, next, woken));
     }),
   );
   if (writes.length > 0) await env.DB.batch(writes);
   const byDelay = new Map<number, number[]>();
   for (const { id, delaySeconds } of next) byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), id]);
   for (const [delaySeconds, group] of byDelay) await enqueueDeliveries(env, group, delaySeconds);
+  for (const url of woken) await wakeParked(env, url);
   return results;
+}
+
+/** A destination that answers again: its parked (and backing-off) deliveries are due now. */
+async function wakeParked(env: Env, url: string): Promise<void> {
+  const now = Date.now();
+  const { results } = await env.DB.prepare(
+    `UPDATE webhook_deliveries SET next_attempt_at_ms = ?2
+     WHERE url = ?1 AND status = 'pending' AND lease_until_ms IS NULL AND next_attempt_at_ms > ?2
+     RETURNING id`,
+  )
+    .bind(url, now)
+    .all<{ id: number }>();
+  await enqueueDeliveries(
+    env,
+    results.map((r) => r.id),
+  );
 }
 
 async function attemptOne(
@@ -206,6 +224,7 @@ async function attemptOne(
   mode: 'development' | 'production',
   writes: D1PreparedStatement[],
   next: { id: number; delaySeconds: number }[],
+  woken: Set<string>,
 ): Promise<AttemptResult> {
   const id = claimed.id;
   // Open breaker: the destination failed repeatedly; wait for its cool-down without spending an attempt.
@@ -214,6 +233,8 @@ async function attemptOne(
   const blocked =
     openUntil !== null && (openUntil > now || !(await takeTrial(env, claimed.url, openUntil, now, settings)));
   if (blocked) {
+    // Parked: no message of its own. One parked delivery per cool-down is the trial candidate and
+    // gets a message for when the breaker may be tried; a success wakes the rest (wakeParked).
     const until = openUntil > now ? openUntil : now + settings.timeoutMs + LEASE_MARGIN_MS;
     const at = until + Math.floor(Math.random() * 1000);
     writes.push(
@@ -222,7 +243,12 @@ async function attemptOne(
         at,
       ),
     );
-    next.push({ id, delaySeconds: Math.ceil((at - now) / 1000) });
+    const candidate = await env.DB.prepare(
+      'UPDATE webhook_endpoints SET trial_at_ms = ?2 WHERE url = ?1 AND (trial_at_ms IS NULL OR trial_at_ms < ?3)',
+    )
+      .bind(claimed.url, at, now)
+      .run();
+    if (candidate.meta.changes === 1) next.push({ id, delaySeconds: Math.ceil((at - now) / 1000) });
     return 'deferred';
   }
   const outcome = await post(env, settings, claimed, mode);
@@ -263,6 +289,7 @@ async function attemptOne(
     );
     // Any success closes the breaker: it counts failures in a row, whatever the order attempts finish in.
     writes.push(env.DB.prepare('DELETE FROM webhook_endpoints WHERE url = ?').bind(claimed.url));
+    if (openUntil !== null) woken.add(claimed.url);
     return 'delivered';
   }
   if (!outcome.permanent)
@@ -343,17 +370,16 @@ export const SWEEP_GRACE_MS = 10_000;
  * queues; a send may have failed). Runs every minute from the cron trigger and once when `npm start`
  * starts. Sending one twice is harmless: the lease lets one attempt through.
  */
-export async function sweepDeliveries(env: Env, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
+export async function sweepDeliveries(env: Env, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number[]> {
   const { results } = await env.DB.prepare(
     `SELECT id FROM webhook_deliveries
      WHERE status = 'pending' AND next_attempt_at_ms < ?1 AND (lease_until_ms IS NULL OR lease_until_ms < ?2)
+       AND NOT EXISTS (SELECT 1 FROM webhook_endpoints p WHERE p.url = webhook_deliveries.url AND p.open_until_ms > ?2)
      ORDER BY next_attempt_at_ms LIMIT 5000`,
   )
     .bind(now - graceMs, now)
     .all<{ id: number }>();
-  await enqueueDeliveries(
-    env,
-    results.map((r) => r.id),
-  );
-  return results.length;
+  const ids = results.map((r) => r.id);
+  await enqueueDeliveries(env, ids);
+  return ids;
 }

@@ -28,7 +28,7 @@ export type AuthEvent = {
 export type OutgoingEvent = {
   /** Stable id when the same event may be recorded twice (a retried report): recorded once. */
   uid?: string;
-  type: 'auth' | 'sync' | 'async_action' | 'forward';
+  type: 'auth' | 'sync' | 'async_action' | 'forward' | 'test';
   trigger: EventTrigger;
   connectionId?: string | null;
   integrationKey?: string | null;

@@ -14,7 +14,8 @@ export type EventTrigger =
   | 'auth_creation'
   | 'auth_refresh_error'
   | 'async_action'
-  | 'forward';
+  | 'forward'
+  | 'test';
 
 export type Destination = { destination: 'primary' | 'secondary' | 'override'; url: string };
 
@@ -31,6 +32,7 @@ export function triggerEnabled(settings: WebhookSettings, trigger: EventTrigger)
   switch (trigger) {
     case 'sync_changes':
     case 'forward':
+    case 'test':
       return true;
     case 'sync_empty':
       return settings.on_sync_completion_always === true;

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../workers/db/client.js';
 import { findEnvironmentById } from '../../../workers/environments/store.js';
 import worker from '../../../workers/index.js';
-import { attemptDelivery, deliverySettings, retryDelayMs, sweepDeliveries } from '../../../workers/webhooks/deliver.js';
+import {
+  attemptDeliveries,
+  attemptDelivery,
+  deliverySettings,
+  retryDelayMs,
+  sweepDeliveries,
+} from '../../../workers/webhooks/deliver.js';
 import { recordEvents } from '../../../workers/webhooks/outbox.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
@@ -99,7 +105,55 @@ describe('webhook deliveries', () => {
     const now = Date.now();
     const dueNow = await sweepDeliveries(env, now - 60_000);
     const dueLater = await sweepDeliveries(env, now + 60_000);
-    expect(dueLater).toBeGreaterThan(dueNow);
+    expect(dueLater.length).toBeGreaterThan(dueNow.length);
+  });
+
+  it('opens the breaker of a dead destination: later deliveries park without spending attempts', async () => {
+    const dead = `http://127.0.0.1:9/${crypto.randomUUID()}`;
+    const { environment, key } = await environmentWith({ primary_url: dead, on_auth_creation: true });
+    const db = openDb(env.DB);
+    const first = await recordEvents(
+      { db, env },
+      { environment },
+      [1, 2, 3, 4, 5].map((i) => authEvent(`d-${i}`)),
+    );
+    const tripped = await attemptDeliveries(
+      env,
+      first.flatMap((r) => r.deliveryIds),
+    );
+    expect([...tripped.values()]).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
+    const breaker = await env.DB.prepare('SELECT failures, open_until_ms FROM webhook_endpoints WHERE url = ?')
+      .bind(dead)
+      .first<{ failures: number; open_until_ms: number }>();
+    expect(breaker?.failures).toBe(5);
+    expect(breaker?.open_until_ms).toBeGreaterThan(Date.now());
+
+    const later = await recordEvents(
+      { db, env },
+      { environment },
+      [6, 7, 8].map((i) => authEvent(`d-${i}`)),
+    );
+    const parked = await attemptDeliveries(
+      env,
+      later.flatMap((r) => r.deliveryIds),
+    );
+    expect([...parked.values()]).toEqual(['deferred', 'deferred', 'deferred']);
+    const rows = (await api(key, 'GET', '/webhooks/deliveries?limit=3')).json.data as {
+      attempts: number;
+      next_attempt_at: string;
+    }[];
+    expect(rows.every((d) => d.attempts === 0 && Date.parse(d.next_attempt_at) >= (breaker?.open_until_ms ?? 0))).toBe(
+      true,
+    );
+    // One trial is scheduled for the whole destination; the sweep leaves an open destination alone.
+    const trial = await env.DB.prepare('SELECT trial_at_ms FROM webhook_endpoints WHERE url = ?')
+      .bind(dead)
+      .first<{ trial_at_ms: number }>();
+    expect(trial?.trial_at_ms).toBeGreaterThanOrEqual(breaker?.open_until_ms ?? 0);
+    // Due (their backoff passed) but their destination is open: not re-sent.
+    const swept = await sweepDeliveries(env, Date.now() + 30_000);
+    const mine = [...first, ...later].flatMap((r) => r.deliveryIds);
+    expect(swept.filter((id) => mine.includes(id))).toEqual([]);
   });
 
   it('acknowledges queue messages that name no delivery', async () => {
