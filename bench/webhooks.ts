@@ -129,7 +129,9 @@ export async function benchWebhooks(options: { events?: number; rate?: number } 
 
     const row = (name: string, s: Series) =>
       `${name.padEnd(44)} ${String(s.events).padStart(6)} ${String(s.lost).padStart(5)} ${s.eventsPerSecond.toFixed(0).padStart(8)} ${ms(s.p50).padStart(10)} ${ms(s.p99).padStart(10)}`;
-    lines.push('Webhooks: recorded by POST /webhooks/test, delivered through the queue to a local receiver (Miniflare runtime)');
+    lines.push(
+      'Webhooks: recorded by POST /webhooks/test, delivered through the queue to a local receiver (Miniflare runtime)',
+    );
     lines.push('series                                       events  lost  events/s        p50        p99');
     lines.push(row('burst (8 clients, as fast as they can)', burst));
     lines.push(row(`paced ${rate}/s, healthy receiver`, paced));
