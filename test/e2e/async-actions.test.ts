@@ -8,6 +8,7 @@ import { compileProject } from '../../sdk/cli/compile.js';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { freePort, type RunningPlatform, startPlatform } from './support/platform.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const ACTIONS: Record<string, string> = {
   // Creates an issue after waiting: a stop during the wait kills the run before it has done anything.
@@ -64,6 +65,7 @@ describe('async actions', () => {
   let platform: RunningPlatform;
   let github: FakeGitHub;
   let nango: Nango;
+  const receiver = new WebhookReceiver();
   const port = freePort();
   const stateDir = mkdtemp(join(tmpdir(), 'pier-async-state-'));
   const secretKey = `e2e_${crypto.randomUUID().replace(/-/g, '')}`;
@@ -114,6 +116,10 @@ describe('async actions', () => {
       api: { baseUrl: github.url, headers: { authorization: 'Bearer ${apiKey}' } },
     });
     await client.createIntegration({ unique_key: 'github', provider: 'fake-github' });
+    await receiver.start();
+    await client.updateEnvironment({
+      webhook_settings: { primary_url: receiver.url, on_async_action_completion: true },
+    });
     await client.importConnection({
       provider_config_key: 'github',
       connection_id: 'octo',
@@ -129,6 +135,7 @@ describe('async actions', () => {
   afterAll(async () => {
     await platform?.stop();
     await github?.close();
+    await receiver.close();
   });
 
   it('answers at once and keeps the result for @nangohq/node', async () => {
@@ -142,6 +149,20 @@ describe('async actions', () => {
     expect(await result(id)).toEqual({ status: 200, body: { number: 1 } });
     expect(await nango.getAsyncActionResult({ id })).toEqual({ number: 1 });
     expect(await nango.getAsyncActionResult({ statusUrl })).toEqual({ number: 1 });
+    // on_async_action_completion: the app hears that it finished.
+    await receiver.waitFor(
+      () => [...receiver.accepted.values()].some((b) => b.includes(id)),
+      10_000,
+      'the async_action event',
+    );
+    const event = [...receiver.accepted.values()].map((b) => JSON.parse(b)).find((b) => b.payload?.id === id);
+    expect(event).toEqual({
+      from: 'nango',
+      type: 'async_action',
+      connectionId: 'octo',
+      providerConfigKey: 'github',
+      payload: { id, statusUrl },
+    });
   });
 
   it('retries a failing action as many times as X-Max-Retries asks, and reports the failure without', async () => {

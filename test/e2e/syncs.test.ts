@@ -8,6 +8,7 @@ import { compileProject } from '../../sdk/cli/compile.js';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /** A full pass over the repository's issues each run, with deletion tracking. */
 const ISSUES_SYNC = `import { createSync } from 'nango';
@@ -54,6 +55,8 @@ describe('syncs and records', () => {
   let platform: RunningPlatform;
   let github: FakeGitHub;
   let nango: Nango;
+  let signingKey: string;
+  const receiver = new WebhookReceiver();
 
   const status = async () => (await nango.syncStatus('github', ['issues'], 'octo')) as unknown as Status;
   /** Waits for a run that finished after `after` (an ISO time) and returns the status. */
@@ -100,6 +103,9 @@ describe('syncs and records', () => {
       api: { baseUrl: github.url, headers: { authorization: 'Bearer ${apiKey}' } },
     });
     await pier.createIntegration({ unique_key: 'github', provider: 'fake-github' });
+    await receiver.start();
+    await pier.updateEnvironment({ webhook_settings: { primary_url: receiver.url } });
+    signingKey = await pier.rotateWebhookSigningKey();
     const project = await mkdtemp(join(tmpdir(), 'pier-syncs-'));
     await mkdir(join(project, 'github/syncs'), { recursive: true });
     await writeFile(join(project, 'index.ts'), "import './github/syncs/issues.js';\n");
@@ -114,6 +120,7 @@ describe('syncs and records', () => {
   afterAll(async () => {
     await platform?.stop();
     await github?.close();
+    await receiver.close();
   });
 
   it('runs when the connection is created, then reports exactly what changed, and listRecords follows the cursor', async () => {
@@ -160,6 +167,30 @@ describe('syncs and records', () => {
     const third = await runFinishedAfter(second.finishedAt);
     expect(third.latestResult).toEqual({ Issue: { added: 0, updated: 0, deleted: 0 } });
     expect(await allRecords(cursorAfter)).toEqual([]);
+
+    // The app was told of the two runs that changed something (not of the empty one), in Nango's
+    // shape, verifiably signed.
+    await receiver.waitFor(() => receiver.accepted.size >= 2, 20_000, 'two sync events');
+    await new Promise((r) => setTimeout(r, 500));
+    const events = [...receiver.accepted.values()].map((b) => JSON.parse(b) as Record<string, unknown>);
+    expect(events.map((e) => e.responseResults)).toEqual([
+      { added: 120, updated: 0, deleted: 0 },
+      { added: 3, updated: 5, deleted: 2 },
+    ]);
+    expect(events[1]).toMatchObject({
+      from: 'nango',
+      type: 'sync',
+      connectionId: 'octo',
+      providerConfigKey: 'github',
+      syncName: 'issues',
+      model: 'Issue',
+      syncType: 'INCREMENTAL',
+      success: true,
+      modifiedAfter: expect.any(String),
+    });
+    const verifier = new Nango({ host: platform.url, secretKey: platform.secretKey, webhookSigningKey: signingKey });
+    for (const request of receiver.requests)
+      expect(verifier.verifyIncomingWebhookRequest(request.body, request.headers as Record<string, string>)).toBe(true);
 
     // filter and ids, as the reference takes them.
     const deleted = await nango.listRecords({
