@@ -47,6 +47,7 @@ import {
   controlSync,
   type DeployedSync,
   removeSyncVariant,
+  runSyncReportTask,
   runSyncTask,
   type SyncControl,
   type SyncDeps,
@@ -376,7 +377,9 @@ export class ConnectionObject extends DurableObject<Env> {
               ? await runOnEventTask(this.env, task.id, waitUntil).then(() => ({ done: true as const }))
               : task.kind === 'sync'
                 ? await runSyncTask(this.#syncDeps(), task.id)
-                : await runAsyncAction(this.env, task.id, waitUntil);
+                : task.kind === 'sync_report'
+                  ? await runSyncReportTask(this.#syncDeps(), task.id)
+                  : await runAsyncAction(this.env, task.id, waitUntil);
           if (outcome.done) deleteTask(sql, task.id);
           else upsertTask(sql, { ...task, dueAtMs: outcome.retryAtMs });
         } catch (err) {

@@ -69,6 +69,9 @@ const MIGRATIONS: readonly string[] = [
      active INTEGER NOT NULL,
      PRIMARY KEY (model, variant)
    )`,
+  // A finished run's report (log line, sync events), written with the run's end so that a crash before
+  // the report is made cannot lose it: a `sync_report` task makes it, and deletes it once made.
+  `CREATE TABLE IF NOT EXISTS reports (run_id TEXT PRIMARY KEY, payload TEXT NOT NULL)`,
 ];
 
 export function migrate(sql: SqlStorage): number {
@@ -192,13 +195,26 @@ export function clearAll(sql: SqlStorage): void {
   sql.exec(`DELETE FROM syncs`);
   sql.exec(`DELETE FROM run_counts`);
   sql.exec(`DELETE FROM tracking`);
+  sql.exec(`DELETE FROM reports`);
   sql.exec(`DELETE FROM tasks`);
   sql.exec(`DELETE FROM rate_limit`);
   sql.exec(`DELETE FROM credentials`);
   sql.exec(`DELETE FROM meta`);
 }
 
-export type Task = { id: string; kind: 'async_action' | 'on_event' | 'sync'; dueAtMs: number };
+export type Task = { id: string; kind: 'async_action' | 'on_event' | 'sync' | 'sync_report'; dueAtMs: number };
+
+export function savePendingReport(sql: SqlStorage, runId: string, payload: string): void {
+  sql.exec(`INSERT OR REPLACE INTO reports (run_id, payload) VALUES (?, ?)`, runId, payload);
+}
+
+export function readPendingReport(sql: SqlStorage, runId: string): string | undefined {
+  return sql.exec<{ payload: string }>(`SELECT payload FROM reports WHERE run_id = ?`, runId).toArray()[0]?.payload;
+}
+
+export function deletePendingReport(sql: SqlStorage, runId: string): void {
+  sql.exec(`DELETE FROM reports WHERE run_id = ?`, runId);
+}
 
 export function upsertTask(sql: SqlStorage, task: Task): void {
   sql.exec(

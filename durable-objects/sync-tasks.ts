@@ -11,7 +11,15 @@ import {
   runSyncSlice,
   syncSliceMs,
 } from '../workers/functions/sync-runs.js';
-import { deleteTask, readMeta, type Task, upsertTask } from './connection-storage.js';
+import {
+  deletePendingReport,
+  deleteTask,
+  readMeta,
+  readPendingReport,
+  savePendingReport,
+  type Task,
+  upsertTask,
+} from './connection-storage.js';
 import type { RecordWriter } from './record-writer.js';
 import { MAX_SLICES_PER_RUN } from './sync-policy.js';
 import { parseSyncTaskId, type SyncRow, type SyncSchedule, syncTaskId } from './sync-schedule.js';
@@ -73,19 +81,58 @@ export async function runSyncTask(
       outcome.kind === 'out_of_time' && (deps.schedule.get(name, variant)?.slices ?? 0) < MAX_SLICES_PER_RUN;
     const counts = continuing ? null : deps.records.takeRunCounts(slice.runId);
     next = deps.schedule.endSlice(name, variant, outcome, counts, Date.now());
-    if (!continuing)
-      await reportSyncRun(
-        deps.env,
+    if (!continuing) {
+      // Written in the same storage transaction as the run's end (no await in between): a crash from
+      // here on leaves the report to its task, so the run's events are never lost.
+      const report: PendingReport = {
         connection,
-        { name, variant, runId: slice.runId, startedAt: slice.startedAt, type: row.type },
+        run: { name, variant, runId: slice.runId, startedAt: slice.startedAt, type: row.type },
         outcome,
-        counts ?? {},
-        deps.waitUntil,
-      );
+        counts: counts ?? {},
+      };
+      savePendingReport(deps.sql, slice.runId, JSON.stringify(report));
+      upsertTask(deps.sql, {
+        id: reportTaskId(slice.runId),
+        kind: 'sync_report',
+        dueAtMs: Date.now() + REPORT_RETRY_MS,
+      });
+      try {
+        await runSyncReportTask(deps, reportTaskId(slice.runId));
+        deleteTask(deps.sql, reportTaskId(slice.runId));
+      } catch (err) {
+        // The run itself is over; its report task tries again (the object's alarm covers it).
+        console.error(JSON.stringify({ level: 'error', event: 'sync_report_failed', error: String(err) }));
+      }
+    }
   } finally {
     await releaseSyncSlot(deps.env, connection.environmentId, holder).catch(() => undefined);
   }
   return next === null ? { done: true } : { done: false, retryAtMs: next };
+}
+
+type PendingReport = {
+  connection: { environmentId: number; integrationId: number; connectionId: string };
+  run: Parameters<typeof reportSyncRun>[2];
+  outcome: Parameters<typeof reportSyncRun>[3];
+  counts: Parameters<typeof reportSyncRun>[4];
+};
+
+/** A report whose making failed (D1 down, a crash) is tried again this much later. */
+export const REPORT_RETRY_MS = 30_000;
+const reportTaskId = (runId: string) => `report:${runId}`;
+
+/**
+ * Makes a finished run's report (its log line and `sync` events, recorded once even when made
+ * twice) and forgets it. Throws when D1 fails: the task stays and runs again.
+ */
+export async function runSyncReportTask(deps: SyncDeps, taskId: string): Promise<{ done: true }> {
+  const runId = taskId.slice('report:'.length);
+  const text = readPendingReport(deps.sql, runId);
+  if (!text) return { done: true };
+  const report = JSON.parse(text) as PendingReport;
+  await reportSyncRun(deps.env, report.connection, report.run, report.outcome, report.counts, deps.waitUntil);
+  deletePendingReport(deps.sql, runId);
+  return { done: true };
 }
 
 /** Makes the object's syncs what is deployed (called on connection creation and on deploy). */

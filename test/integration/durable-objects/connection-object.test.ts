@@ -64,8 +64,8 @@ describe('ConnectionObject', () => {
     await runInDurableObject(
       connectionStub(env, { ...ref, connectionId: 'migrations' }),
       (_o: ConnectionObject, state) => {
-        expect(migrate(state.storage.sql)).toBe(7);
-        expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 7 }]);
+        expect(migrate(state.storage.sql)).toBe(8);
+        expect(state.storage.sql.exec('SELECT version FROM _schema').toArray()).toEqual([{ version: 8 }]);
         const tables = state.storage.sql
           .exec(
             `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name`,
@@ -75,6 +75,7 @@ describe('ConnectionObject', () => {
           'credentials',
           'meta',
           'rate_limit',
+          'reports',
           'run_counts',
           'syncs',
           'tasks',

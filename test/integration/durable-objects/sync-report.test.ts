@@ -1,0 +1,59 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { connectionStub } from '../../../durable-objects/connection-name.js';
+import type { ConnectionObject } from '../../../durable-objects/connection-object.js';
+import { readPendingReport, savePendingReport } from '../../../durable-objects/connection-storage.js';
+import { runSyncReportTask, type SyncDeps } from '../../../durable-objects/sync-tasks.js';
+import { api, seedEnvironment } from '../support/fixtures.js';
+
+describe('a finished sync run’s report', () => {
+  it('is kept in the object until made, and made twice records its events once', async () => {
+    const { id, key } = await seedEnvironment({ prefix: 'report' });
+    await api(key, 'PATCH', '/environment', { webhook_settings: { primary_url: 'http://169.254.169.254/hooks' } });
+    await api(key, 'POST', '/providers', {
+      name: 'report-api',
+      displayName: 'Report API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: 'https://api.example.com' },
+    });
+    const integration = await api(key, 'POST', '/integrations', { unique_key: 'rep', provider: 'report-api' });
+    expect(integration.status).toBe(200);
+    const imported = await api(key, 'POST', '/connections', {
+      provider_config_key: 'rep',
+      connection_id: 'c-1',
+      credentials: { type: 'API_KEY', apiKey: 'k' },
+    });
+    expect(imported.status).toBeLessThan(300);
+    const row = await env.DB.prepare(
+      'SELECT integration_id FROM connections WHERE environment_id = ? AND connection_id = ?',
+    )
+      .bind(id, 'c-1')
+      .first<{ integration_id: number }>();
+    const connection = { environmentId: id, integrationId: row?.integration_id ?? 0, connectionId: 'c-1' };
+    const report = JSON.stringify({
+      connection,
+      run: { name: 'issues', variant: 'base', runId: 'run-1', startedAt: new Date().toISOString(), type: 'INITIAL' },
+      outcome: { kind: 'done' },
+      counts: { Issue: { added: 3, updated: 0, deleted: 0, invalid: 0 } },
+    });
+    await runInDurableObject(connectionStub(env, connection), async (_o: ConnectionObject, state) => {
+      const deps = { sql: state.storage.sql, env, waitUntil: () => undefined } as unknown as SyncDeps;
+      savePendingReport(state.storage.sql, 'run-1', report);
+      await runSyncReportTask(deps, 'report:run-1');
+      expect(readPendingReport(state.storage.sql, 'run-1')).toBeUndefined();
+      // A crash after the events were recorded but before the report was forgotten: made again.
+      savePendingReport(state.storage.sql, 'run-1', report);
+      await runSyncReportTask(deps, 'report:run-1');
+    });
+    const events = await env.DB.prepare(`SELECT payload FROM outbox_events WHERE environment_id = ? AND type = 'sync'`)
+      .bind(id)
+      .all<{ payload: string }>();
+    expect(events.results.map((e) => JSON.parse(e.payload).responseResults)).toEqual([
+      { added: 3, updated: 0, deleted: 0 },
+    ]);
+    const deliveries = await env.DB.prepare('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE environment_id = ?')
+      .bind(id)
+      .first<{ n: number }>();
+    expect(deliveries?.n).toBe(1);
+  });
+});
