@@ -4,6 +4,7 @@ import { openDb } from './db/client.js';
 import { logRetentionDays, pruneLogs } from './logs/service.js';
 import { sweepDeliveries } from './webhooks/deliver.js';
 import { sweepIncomingWebhooks } from './webhooks/incoming.js';
+import { repairMissedAuthEvents } from './webhooks/repair.js';
 
 /** The every-minute cron of wrangler.toml: webhook work (out and in) whose queue message was lost. */
 export const MINUTE_CRON = '* * * * *';
@@ -15,12 +16,18 @@ export const MINUTE_CRON = '* * * * *';
 export async function runScheduled(
   env: Env,
   cron: string,
-): Promise<{ sweptDeliveries: number; prunedOperations?: number; sweptTeardowns?: number }> {
+): Promise<{
+  sweptDeliveries: number;
+  prunedOperations?: number;
+  sweptTeardowns?: number;
+  repairedAuthEvents?: number;
+}> {
   const sweptDeliveries = (await sweepDeliveries(env)).length;
   await sweepIncomingWebhooks(env);
   if (cron === MINUTE_CRON) return { sweptDeliveries };
   const db = openDb(env.DB);
   const prunedOperations = await pruneLogs(db, logRetentionDays(env));
   const sweptTeardowns = await sweepTeardowns({ db, config: readConfig(env), env });
-  return { sweptDeliveries, prunedOperations, sweptTeardowns };
+  const repairedAuthEvents = await repairMissedAuthEvents(env);
+  return { sweptDeliveries, prunedOperations, sweptTeardowns, repairedAuthEvents };
 }

@@ -22,7 +22,7 @@ import { findIntegrationRow } from '../integrations/store.js';
 import { allowsCustomHosts } from '../providers/provider-url.js';
 import { findProvider } from '../providers/service.js';
 import { configureConnectionSyncs } from '../syncs/service.js';
-import { type AuthEvent, recordEvents } from '../webhooks/outbox.js';
+import { authEventFor, recordEvents } from '../webhooks/outbox.js';
 import * as store from './store.js';
 
 export type ConnectionScope = {
@@ -152,27 +152,8 @@ export async function saveConnection(
     await schedulePostCreation(scope, integration, row);
     await configureConnectionSyncs(scope, integration, row);
   }
-  const event: AuthEvent = {
-    from: 'nango',
-    type: 'auth',
-    operation: created ? 'creation' : 'override',
-    connectionId: input.connectionId,
-    providerConfigKey: integration.uniqueKey,
-    provider: integration.provider,
-    authMode: provider.auth.mode,
-    environment: scope.environment.name,
-    success: true,
-    ...(Object.keys(JSON.parse(row.tags)).length > 0 ? { tags: JSON.parse(row.tags) } : {}),
-    ...(row.endUser ? { endUser: JSON.parse(row.endUser) } : {}),
-  };
   await recordEvents(scope, { environment: scope.environment, webhookUrlOverride: row.webhookUrlOverride }, [
-    {
-      type: 'auth',
-      trigger: 'auth_creation',
-      connectionId: input.connectionId,
-      integrationKey: integration.uniqueKey,
-      body: event,
-    },
+    await authEventFor(scope.environment, integration.uniqueKey, row, created ? 'creation' : 'override'),
   ]);
   return { row, created };
 }

@@ -6,7 +6,7 @@
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client.js';
-import { type EnvironmentRow, outboxEvents, webhookDeliveries } from '../db/schema.js';
+import { type ConnectionRow, type EnvironmentRow, outboxEvents, webhookDeliveries } from '../db/schema.js';
 import { destinationsFor, type EventTrigger, parseWebhookSettings, triggerEnabled } from './settings.js';
 
 /** The `auth` event body (Nango's shape). */
@@ -24,6 +24,41 @@ export type AuthEvent = {
   endUser?: Record<string, unknown>;
   error?: { type: string; description: string };
 };
+
+/**
+ * The `auth` event of a connection created or re-authorised. A creation's id is derived from the
+ * connection row, so the sweep that records creations a crash left without their event
+ * (sweepMissedAuthEvents) never records one twice.
+ */
+export async function authEventFor(
+  environment: Pick<EnvironmentRow, 'name'>,
+  integrationKey: string,
+  row: Pick<ConnectionRow, 'id' | 'connectionId' | 'provider' | 'authMode' | 'tags' | 'endUser'>,
+  operation: 'creation' | 'override',
+): Promise<OutgoingEvent> {
+  const tags = JSON.parse(row.tags) as Record<string, string>;
+  const body: AuthEvent = {
+    from: 'nango',
+    type: 'auth',
+    operation,
+    connectionId: row.connectionId,
+    providerConfigKey: integrationKey,
+    provider: row.provider,
+    authMode: row.authMode,
+    environment: environment.name,
+    success: true,
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(row.endUser ? { endUser: JSON.parse(row.endUser) as Record<string, unknown> } : {}),
+  };
+  return {
+    ...(operation === 'creation' ? { uid: await eventUidFor(`auth:creation:${row.id}`) } : {}),
+    type: 'auth',
+    trigger: 'auth_creation',
+    connectionId: row.connectionId,
+    integrationKey,
+    body,
+  };
+}
 
 export type OutgoingEvent = {
   /** Stable id when the same event may be recorded twice (a retried report): recorded once. */

@@ -4,10 +4,11 @@ import { connectionStub } from '../../../durable-objects/connection-name.js';
 import type { ConnectionObject } from '../../../durable-objects/connection-object.js';
 import { readPendingReport, savePendingReport } from '../../../durable-objects/connection-storage.js';
 import { runSyncReportTask, type SyncDeps } from '../../../durable-objects/sync-tasks.js';
+import { repairMissedAuthEvents } from '../../../workers/webhooks/repair.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
-describe('a finished sync run’s report', () => {
-  it('is kept in the object until made, and made twice records its events once', async () => {
+describe('events survive a crash after the change they report', () => {
+  it('a finished sync run’s report is kept in the object until made; made twice, its events are recorded once', async () => {
     const { id, key } = await seedEnvironment({ prefix: 'report' });
     await api(key, 'PATCH', '/environment', { webhook_settings: { primary_url: 'http://169.254.169.254/hooks' } });
     await api(key, 'POST', '/providers', {
@@ -55,5 +56,42 @@ describe('a finished sync run’s report', () => {
       .bind(id)
       .first<{ n: number }>();
     expect(deliveries?.n).toBe(1);
+  });
+
+  it('a connection a crash left without its auth event gets it from the repair, once', async () => {
+    const { id, key } = await seedEnvironment({ prefix: 'repair' });
+    await api(key, 'POST', '/providers', {
+      name: 'repair-api',
+      displayName: 'Repair API',
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: 'https://api.example.com' },
+    });
+    await api(key, 'POST', '/integrations', { unique_key: 'rep', provider: 'repair-api' });
+    for (const connectionId of ['kept', 'lost'])
+      await api(key, 'POST', '/connections', {
+        provider_config_key: 'rep',
+        connection_id: connectionId,
+        credentials: { type: 'API_KEY', apiKey: 'k' },
+      });
+    // The crash: 'lost' was saved but its event never recorded. Both were created 10 minutes ago.
+    await env.DB.prepare(`DELETE FROM outbox_events WHERE environment_id = ? AND connection_id = 'lost'`)
+      .bind(id)
+      .run();
+    const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
+    await env.DB.prepare('UPDATE connections SET created_at = ? WHERE environment_id = ?')
+      .bind(tenMinutesAgo, id)
+      .run();
+
+    expect(await repairMissedAuthEvents(env)).toBe(1);
+    expect(await repairMissedAuthEvents(env)).toBe(0);
+    const events = await env.DB.prepare(
+      `SELECT connection_id, payload FROM outbox_events WHERE environment_id = ? AND type = 'auth' ORDER BY connection_id`,
+    )
+      .bind(id)
+      .all<{ connection_id: string; payload: string }>();
+    expect(events.results.map((e) => [e.connection_id, JSON.parse(e.payload).operation])).toEqual([
+      ['kept', 'creation'],
+      ['lost', 'creation'],
+    ]);
   });
 });
