@@ -3,6 +3,7 @@ import { sweepTeardowns } from './connections/teardown.js';
 import { openDb } from './db/client.js';
 import { logRetentionDays, pruneLogs } from './logs/service.js';
 import { sweepDeliveries } from './webhooks/deliver.js';
+import { pruneWebhookHistory } from './webhooks/history.js';
 import { sweepIncomingWebhooks } from './webhooks/incoming.js';
 import { repairMissedAuthEvents } from './webhooks/repair.js';
 
@@ -27,6 +28,7 @@ export async function runScheduled(
   if (cron === MINUTE_CRON) return { sweptDeliveries };
   const db = openDb(env.DB);
   const prunedOperations = await pruneLogs(db, logRetentionDays(env));
+  await pruneWebhookHistory(env, logRetentionDays(env));
   const sweptTeardowns = await sweepTeardowns({ db, config: readConfig(env), env });
   const repairedAuthEvents = await repairMissedAuthEvents(env);
   return { sweptDeliveries, prunedOperations, sweptTeardowns, repairedAuthEvents };

@@ -86,3 +86,21 @@ export async function replayDeliveries(
   );
   return { replayed: rows.length };
 }
+
+/**
+ * The hourly clean-up (`PIER_LOG_RETENTION_DAYS`, like the operations log): settled deliveries, events
+ * with nothing left to deliver, and processed provider webhooks older than the retention period.
+ * Pending deliveries and their events stay, whatever their age.
+ */
+export async function pruneWebhookHistory(env: Env, retentionDays: number, nowMs = Date.now()): Promise<number> {
+  const cutoff = new Date(nowMs - retentionDays * 86_400_000).toISOString();
+  const results = await env.DB.batch([
+    env.DB.prepare(`DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?`).bind(cutoff),
+    env.DB.prepare(
+      `DELETE FROM outbox_events WHERE created_at < ?1
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_uid = outbox_events.uid)`,
+    ).bind(cutoff),
+    env.DB.prepare(`DELETE FROM incoming_webhooks WHERE status != 'received' AND created_at < ?`).bind(cutoff),
+  ]);
+  return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
+}

@@ -10,6 +10,7 @@ import {
   retryDelayMs,
   sweepDeliveries,
 } from '../../../workers/webhooks/deliver.js';
+import { pruneWebhookHistory } from '../../../workers/webhooks/history.js';
 import { recordEvents } from '../../../workers/webhooks/outbox.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
@@ -154,6 +155,26 @@ describe('webhook deliveries', () => {
     const swept = await sweepDeliveries(env, Date.now() + 30_000);
     const mine = [...first, ...later].flatMap((r) => r.deliveryIds);
     expect(swept.filter((id) => mine.includes(id))).toEqual([]);
+  });
+
+  it('prunes settled deliveries and their events after the retention period, never pending ones', async () => {
+    const { environment } = await environmentWith({ primary_url: 'http://169.254.169.254/p', on_auth_creation: true });
+    const db = openDb(env.DB);
+    const [settled] = await recordEvents({ db, env }, { environment }, [authEvent('old-settled')]);
+    const [pending] = await recordEvents({ db, env }, { environment }, [authEvent('old-pending')]);
+    expect(await attemptDelivery(env, settled?.deliveryIds[0] ?? 0)).toBe('failed');
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await env.DB.prepare('UPDATE webhook_deliveries SET created_at = ? WHERE environment_id = ?')
+      .bind(old, environment.id)
+      .run();
+    await env.DB.prepare('UPDATE outbox_events SET created_at = ? WHERE environment_id = ?')
+      .bind(old, environment.id)
+      .run();
+    expect(await pruneWebhookHistory(env, 15)).toBeGreaterThanOrEqual(2);
+    const left = await env.DB.prepare('SELECT uid FROM outbox_events WHERE environment_id = ?')
+      .bind(environment.id)
+      .all<{ uid: string }>();
+    expect(left.results.map((r) => r.uid)).toEqual([pending?.uid]);
   });
 
   it('acknowledges queue messages that name no delivery', async () => {
