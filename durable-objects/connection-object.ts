@@ -139,13 +139,7 @@ export class ConnectionObject extends DurableObject<Env> {
   }
 
   /** Which records of a batch (by id and hash) would change; unchanged ones count as seen. */
-  diffRecords(input: {
-    place: WriteInput['place'];
-    model: string;
-    variant: string;
-    items: { id: string; hash: string }[];
-    runId?: string;
-  }) {
+  diffRecords(input: Parameters<RecordWriter['diff']>[0]) {
     return this.#records.diff(input);
   }
 

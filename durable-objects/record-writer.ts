@@ -248,28 +248,23 @@ export class RecordWriter {
     place: WriteInput['place'];
     model: string;
     variant: string;
-    items: { id: string; hash: string }[];
+    ids: string[];
+    /** One 64-character hex hash per id, concatenated. */
+    hashes: string;
     runId?: string;
   }): Promise<string[]> {
     return this.#exclusive(async () => {
       this.bind(input.place.connectionRowId, input.place.recordsDb);
       const { connectionRowId, db } = this.#place();
       const ref: Ref = { connectionRowId, model: input.model, variant: input.variant };
-      const stored = new Map(
-        (
-          await readHashes(
-            db,
-            ref,
-            input.items.map((i) => i.id),
-          )
-        ).map((r) => [r.external_id, r]),
-      );
+      const stored = new Map((await readHashes(db, ref, input.ids)).map((r) => [r.external_id, r]));
       const changed: string[] = [];
       const unchanged: string[] = [];
-      for (const item of input.items) {
-        const row = stored.get(item.id);
-        if (row && !row.deleted && row.hash === item.hash) unchanged.push(item.id);
-        else changed.push(item.id);
+      for (let i = 0; i < input.ids.length; i++) {
+        const id = input.ids[i] as string;
+        const row = stored.get(id);
+        if (row && !row.deleted && row.hash === input.hashes.slice(i * 64, i * 64 + 64)) unchanged.push(id);
+        else changed.push(id);
       }
       const generation = this.#activeGeneration(input.model, input.variant);
       if (generation > 0) await markSeen(db, ref, unchanged, generation);

@@ -335,10 +335,12 @@ export class ScriptContext {
     const hashes = await Promise.all(withIds.map((r) => recordHash(r)));
     const changed = new Set<string>();
     for (let i = 0; i < withIds.length; i += RECORD_BATCH) {
-      const items = withIds
-        .slice(i, i + RECORD_BATCH)
-        .map((r, j) => ({ id: String(r.id), hash: hashes[i + j] as string }));
-      const answer = await this.#call<{ changed: string[] }>('POST', '/records/diff', { model, items });
+      const ids = withIds.slice(i, i + RECORD_BATCH).map((r) => String(r.id));
+      const answer = await this.#call<{ changed: string[] }>('POST', '/records/diff', {
+        model,
+        ids,
+        hashes: hashes.slice(i, i + RECORD_BATCH).join(''),
+      });
       for (const id of answer.changed) changed.add(id);
     }
     const candidates = withIds

@@ -21,12 +21,26 @@ export const MAX_RECORDS_BODY = 8 * 1024 * 1024;
 const MAX_BATCH = 1_000;
 
 const modelName = z.string().min(1).max(255);
-const diffSchema = z.object({
-  model: modelName,
-  items: z
-    .array(z.object({ id: z.string().min(1).max(1024), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
-    .max(MAX_BATCH),
-});
+const recordId = z.string().min(1).max(1024);
+/**
+ * Which records would change: ids with their hashes concatenated (64 hex characters each), the
+ * compact form scripts send; `items` is the form of scripts compiled before it.
+ */
+const diffSchema = z.union([
+  z
+    .object({
+      model: modelName,
+      ids: z.array(recordId).max(MAX_BATCH),
+      hashes: z.string().regex(/^(?:[0-9a-f]{64})*$/),
+    })
+    .refine((b) => b.hashes.length === b.ids.length * 64, { message: 'hashes must hold one hash per id' }),
+  z
+    .object({
+      model: modelName,
+      items: z.array(z.object({ id: recordId, hash: z.string().regex(/^[0-9a-f]{64}$/) })).max(MAX_BATCH),
+    })
+    .transform((b) => ({ model: b.model, ids: b.items.map((i) => i.id), hashes: b.items.map((i) => i.hash).join('') })),
+]);
 const idsSchema = z.object({ model: modelName, ids: z.array(z.string().max(1024)).max(MAX_BATCH) });
 const listSchema = z.object({
   model: modelName,
@@ -96,7 +110,8 @@ export async function serveRecords(
         place: { connectionRowId: row.id, recordsDb },
         model: input.model,
         variant,
-        items: input.items,
+        ids: input.ids,
+        hashes: input.hashes,
         runId: run.runId,
       });
       return Response.json({ changed });
