@@ -7,6 +7,7 @@
 import { connectionStub } from '../../durable-objects/connection-name.js';
 import type { ModelCounts } from '../../durable-objects/record-writer.js';
 import type { SliceOutcome } from '../../durable-objects/sync-schedule.js';
+import type { Invocation } from '../../sdk/scripts/protocol.js';
 import { readConfig } from '../config.js';
 import { findConnectionRow } from '../connections/store.js';
 import { openDb } from '../db/client.js';
@@ -14,7 +15,7 @@ import { findEnvironmentById } from '../environments/store.js';
 import { findIntegrationById } from '../integrations/store.js';
 import { queueOperation } from '../logs/service.js';
 import { eventUidFor, type OutgoingEvent, recordEvents } from '../webhooks/outbox.js';
-import { executeRun, newRunIdentity, type RunScope } from './runs.js';
+import { executeRun, newRunIdentity, type RunReport, type RunScope } from './runs.js';
 import { findFunctionRow, writeCheckpoint } from './store.js';
 
 /** Wall-clock time of one slice of a sync run (`PIER_SYNC_SLICE_SECONDS`, 5–900, default 300). */
@@ -36,6 +37,27 @@ async function context(env: Env, ref: ConnectionRef) {
   return { db, environment, integration, connection };
 }
 
+/** Dispatches one run of a deployed sync on a connection; undefined when either is gone. */
+async function dispatchSync(
+  env: Env,
+  ref: ConnectionRef,
+  sync: { name: string; variant: string; runId: string },
+  extra: Pick<Invocation, 'lastSyncDate' | 'webhookPayload'>,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<RunReport | undefined> {
+  const { db, environment, integration, connection } = await context(env, ref);
+  if (!environment || !integration || !connection) return undefined;
+  const [fn] = await findFunctionRow(db, environment.id, integration.id, sync.name, 'sync');
+  if (!fn?.enabled) return undefined;
+  const scope: RunScope = { env, db, config: readConfig(env), environment, requestId: sync.runId, waitUntil };
+  const run = newRunIdentity(
+    scope,
+    { integration, connection, fn },
+    { timeoutMs: syncSliceMs(env), dryRun: false, depth: 0, runId: sync.runId, variant: sync.variant },
+  );
+  return executeRun(scope, fn.dispatchName, run, { variant: sync.variant, ...extra });
+}
+
 /** Runs one slice of a sync. */
 export async function runSyncSlice(
   env: Env,
@@ -43,26 +65,8 @@ export async function runSyncSlice(
   sync: { name: string; variant: string; runId: string; lastSyncDate: string | null },
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<SliceOutcome> {
-  const { db, environment, integration, connection } = await context(env, ref);
-  if (!environment || !integration || !connection) return { kind: 'gone' };
-  const [fn] = await findFunctionRow(db, environment.id, integration.id, sync.name, 'sync');
-  if (!fn?.enabled) return { kind: 'gone' };
-  const scope: RunScope = { env, db, config: readConfig(env), environment, requestId: sync.runId, waitUntil };
-  const run = newRunIdentity(
-    scope,
-    { integration, connection, fn },
-    {
-      timeoutMs: syncSliceMs(env),
-      dryRun: false,
-      depth: 0,
-      runId: sync.runId,
-      variant: sync.variant,
-    },
-  );
-  const report = await executeRun(scope, fn.dispatchName, run, {
-    lastSyncDate: sync.lastSyncDate,
-    variant: sync.variant,
-  });
+  const report = await dispatchSync(env, ref, sync, { lastSyncDate: sync.lastSyncDate }, waitUntil);
+  if (!report) return { kind: 'gone' };
   if (report.outcome === 'success') return { kind: 'done' };
   if (report.error.code === 'script_timeout') return { kind: 'out_of_time' };
   return { kind: 'failed', message: `${report.error.code}: ${report.error.message}` };
@@ -76,25 +80,19 @@ export async function runSyncSlice(
 export async function runSyncWebhook(
   env: Env,
   ref: ConnectionRef,
-  sync: { name: string; variant: string; eventUid: string; payload: unknown },
+  sync: { name: string; variant: string; payload: unknown },
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<SliceOutcome> {
-  const { db, environment, integration, connection } = await context(env, ref);
-  if (!environment || !integration || !connection) return { kind: 'gone' };
-  const [fn] = await findFunctionRow(db, environment.id, integration.id, sync.name, 'sync');
-  if (!fn?.enabled) return { kind: 'gone' };
   const runId = crypto.randomUUID();
   const startedAt = new Date().toISOString();
-  const scope: RunScope = { env, db, config: readConfig(env), environment, requestId: runId, waitUntil };
-  const run = newRunIdentity(
-    scope,
-    { integration, connection, fn },
-    { timeoutMs: syncSliceMs(env), dryRun: false, depth: 0, runId, variant: sync.variant },
+  const report = await dispatchSync(
+    env,
+    ref,
+    { name: sync.name, variant: sync.variant, runId },
+    { webhookPayload: sync.payload ?? null },
+    waitUntil,
   );
-  const report = await executeRun(scope, fn.dispatchName, run, {
-    variant: sync.variant,
-    webhookPayload: sync.payload ?? null,
-  });
+  if (!report) return { kind: 'gone' };
   const outcome: SliceOutcome =
     report.outcome === 'success'
       ? { kind: 'done' }

@@ -260,12 +260,7 @@ export async function processIncomingWebhook(
         integrationId: integration.id,
         connectionId: connection.connectionId,
       };
-      const result = await runSyncWebhook(
-        env,
-        ref,
-        { name: fn.name, variant: 'base', eventUid: row.uid, payload },
-        waitUntil,
-      );
+      const result = await runSyncWebhook(env, ref, { name: fn.name, variant: 'base', payload }, waitUntil);
       outcome.handlers.push({
         connectionId: connection.connectionId,
         sync: fn.name,
