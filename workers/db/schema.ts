@@ -286,7 +286,7 @@ export const incomingWebhooks = sqliteTable(
     /** JSON of the headers worth keeping (event type, delivery id); never signatures. */
     headers: text('headers').notNull(),
     body: text('body').notNull(),
-    /** `received`, `processed`, `unroutable` (no connection matched) or `failed`. */
+    /** `received`, `processing` (`processedAt` is then its lease's end), `processed` or `unroutable` (no connection matched). */
     status: text('status').notNull().default('received'),
     attempts: integer('attempts').notNull().default(0),
     /** JSON: matched connections, handlers run, forwarded, errors. */

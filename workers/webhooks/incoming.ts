@@ -5,7 +5,7 @@
  * payload field, the matching syncs' `onWebhook` handlers run, and the event forwarded to the app
  * when the integration forwards. A refused or unroutable payload is logged, never dropped silently.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import type { AppEnv } from '../app-env.js';
@@ -233,8 +233,45 @@ export async function processIncomingWebhook(
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<void> {
   const db = openDb(env.DB);
-  const row = await db.select().from(incomingWebhooks).where(eq(incomingWebhooks.id, id)).get();
-  if (row?.status !== 'received') return;
+  const now = new Date();
+  // Claimed with a lease: a message delivered twice, or the sweep, never processes it twice at once.
+  const [row] = await db
+    .update(incomingWebhooks)
+    .set({
+      status: 'processing',
+      attempts: sql`${incomingWebhooks.attempts} + 1`,
+      processedAt: new Date(now.getTime() + PROCESSING_LEASE_MS).toISOString(),
+    })
+    .where(
+      and(
+        eq(incomingWebhooks.id, id),
+        or(
+          eq(incomingWebhooks.status, 'received'),
+          and(eq(incomingWebhooks.status, 'processing'), lt(incomingWebhooks.processedAt, now.toISOString())),
+        ),
+      ),
+    )
+    .returning();
+  if (!row) return;
+  try {
+    await processClaimed(env, db, row, waitUntil);
+  } catch (err) {
+    // Back in line for the queue's retry (or the sweep).
+    await db.update(incomingWebhooks).set({ status: 'received', processedAt: null }).where(eq(incomingWebhooks.id, id));
+    throw err;
+  }
+}
+
+/** How long one processing may take before another may take the event over (handlers run in turn). */
+export const PROCESSING_LEASE_MS = 30 * 60_000;
+
+async function processClaimed(
+  env: Env,
+  db: Db,
+  row: IncomingWebhookRow,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<void> {
+  const id = row.id;
   const started = Date.now();
   const environment = await findEnvironmentById(db, row.environmentId);
   const integration = await findIntegrationById(db, row.integrationId);
@@ -301,7 +338,6 @@ export async function processIncomingWebhook(
     .update(incomingWebhooks)
     .set({
       status,
-      attempts: row.attempts + 1,
       result: JSON.stringify(outcome),
       processedAt: new Date().toISOString(),
     })
@@ -334,13 +370,18 @@ export async function processIncomingWebhook(
   );
 }
 
-/** Stored provider webhooks the queue lost (still `received` a minute later), processed by the sweep. */
+/** Stored provider webhooks the queue lost (still `received` a minute later, or a processing that died), sent again. */
 export async function sweepIncomingWebhooks(env: Env): Promise<number> {
   const cutoff = new Date(Date.now() - 60_000).toISOString();
   const rows = await openDb(env.DB)
     .select({ id: incomingWebhooks.id })
     .from(incomingWebhooks)
-    .where(and(eq(incomingWebhooks.status, 'received'), sql`${incomingWebhooks.createdAt} < ${cutoff}`))
+    .where(
+      or(
+        and(eq(incomingWebhooks.status, 'received'), lt(incomingWebhooks.createdAt, cutoff)),
+        and(eq(incomingWebhooks.status, 'processing'), lt(incomingWebhooks.processedAt, new Date().toISOString())),
+      ),
+    )
     .limit(100);
   for (const row of rows)
     await env.JOBS.send({ type: 'incoming_webhook', id: row.id } satisfies IncomingJob, { contentType: 'json' });

@@ -11,6 +11,7 @@ import {
   sweepDeliveries,
 } from '../../../workers/webhooks/deliver.js';
 import { pruneWebhookHistory } from '../../../workers/webhooks/history.js';
+import { processIncomingWebhook } from '../../../workers/webhooks/incoming.js';
 import { recordEvents } from '../../../workers/webhooks/outbox.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
@@ -175,6 +176,29 @@ describe('webhook deliveries', () => {
       .bind(environment.id)
       .all<{ uid: string }>();
     expect(left.results.map((r) => r.uid)).toEqual([pending?.uid]);
+  });
+
+  it('processes a stored provider webhook once, even when two messages ask at the same time', async () => {
+    const { id, key } = await seedEnvironment({ prefix: 'incoming' });
+    await api(key, 'POST', '/integrations', { unique_key: 'gh', provider: 'github' });
+    const integration = await env.DB.prepare('SELECT id FROM integrations WHERE environment_id = ?')
+      .bind(id)
+      .first<{ id: number }>();
+    const row = await env.DB.prepare(
+      `INSERT INTO incoming_webhooks (uid, environment_id, integration_id, headers, body) VALUES (?, ?, ?, '{}', '{"a":1}') RETURNING id`,
+    )
+      .bind(`evt_${crypto.randomUUID()}`, id, integration?.id)
+      .first<{ id: number }>();
+    const waitUntil = () => undefined;
+    await Promise.all([
+      processIncomingWebhook(env, row?.id ?? 0, waitUntil),
+      processIncomingWebhook(env, row?.id ?? 0, waitUntil),
+    ]);
+    const after = await env.DB.prepare('SELECT status, attempts FROM incoming_webhooks WHERE id = ?')
+      .bind(row?.id)
+      .first<{ status: string; attempts: number }>();
+    // No connection matches (GitHub user OAuth declares no routing): logged as unroutable, once.
+    expect(after).toEqual({ status: 'unroutable', attempts: 1 });
   });
 
   it('acknowledges queue messages that name no delivery', async () => {
