@@ -289,6 +289,9 @@ async function attemptOne(
     );
     // Any success closes the breaker: it counts failures in a row, whatever the order attempts finish in.
     writes.push(env.DB.prepare('DELETE FROM webhook_endpoints WHERE url = ?').bind(claimed.url));
+    // The breaker had been open (deliveries parked): what waits for the destination is due now. (A
+    // breaker closed by another success leaves parked ones to the minute sweep; backing-off ones keep
+    // their backoff.)
     if (openUntil !== null) woken.add(claimed.url);
     return 'delivered';
   }
