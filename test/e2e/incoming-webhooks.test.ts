@@ -150,6 +150,8 @@ describe('provider webhooks', () => {
     });
     for (const [integration, connectionId, config] of [
       ['gh', 'inst-1', { installation_id: String(reopened.installation.id) }],
+      // A second connection of the same installation: one event reaches both.
+      ['gh', 'inst-1-twin', { installation_id: String(reopened.installation.id) }],
       ['gh', 'inst-other', { installation_id: '424242' }],
       ['pay', 'acct-1', { stripe_user_id: 'acct_1' }],
     ] as const)
@@ -182,18 +184,30 @@ describe('provider webhooks', () => {
     expect(saved[0]).toMatchObject({ id: String(reopened.issue.id), title: reopened.issue.title, state: 'open' });
     expect(saved[0]?._nango_metadata).toMatchObject({ last_action: 'ADDED' });
     expect(await records('gh', 'inst-other', 'Issue')).toEqual([]);
+    const twin = await eventually(
+      () => records('gh', 'inst-1-twin', 'Issue'),
+      (r) => r.length === 1,
+      'the twin connection’s record',
+    );
+    expect(twin[0]?.id).toBe(String(reopened.issue.id));
 
     // The app hears of it twice: the forwarded event, and the sync's WEBHOOK run with its change.
-    await receiver.waitFor(() => receiver.accepted.size >= 2, 20_000, 'forward and sync events');
+    await receiver.waitFor(() => receiver.accepted.size >= 4, 20_000, 'forward and sync events of both');
     const bodies = [...receiver.accepted.values()].map((b) => JSON.parse(b) as Record<string, any>);
-    expect(bodies.find((b) => b.type === 'forward')).toEqual({
+    expect(
+      bodies
+        .filter((b) => b.type === 'forward')
+        .map((b) => b.connectionId)
+        .sort(),
+    ).toEqual(['inst-1', 'inst-1-twin']);
+    expect(bodies.find((b) => b.type === 'forward' && b.connectionId === 'inst-1')).toEqual({
       from: 'gh-like',
       type: 'forward',
       connectionId: 'inst-1',
       providerConfigKey: 'gh',
       payload: reopened,
     });
-    expect(bodies.find((b) => b.type === 'sync')).toMatchObject({
+    expect(bodies.find((b) => b.type === 'sync' && b.connectionId === 'inst-1')).toMatchObject({
       connectionId: 'inst-1',
       syncName: 'issues',
       model: 'Issue',
