@@ -10,14 +10,10 @@ import { readConfig } from '../workers/config.js';
 import { findConnectionRow } from '../workers/connections/store.js';
 import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
 import { openDb } from '../workers/db/client.js';
-import { asyncLeaseMs, runAsyncAction } from '../workers/functions/async-actions.js';
-import { runOnEventTask } from '../workers/functions/on-events.js';
 import type { RecordsEnv } from '../workers/records/shards.js';
 import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
-  deleteTask,
-  dueTasks,
   migrate,
   nextTaskAtMs,
   readCredentials,
@@ -47,13 +43,11 @@ import {
   controlSync,
   type DeployedSync,
   removeSyncVariant,
-  runSyncReportTask,
-  runSyncTask,
   type SyncControl,
   type SyncDeps,
   setSyncFrequency,
-  syncLeaseMs,
 } from './sync-tasks.js';
+import { runDueTasks } from './task-runner.js';
 import {
   DEFAULT_REFRESH_BUFFER_SECONDS,
   decideRefresh,
@@ -348,40 +342,14 @@ export class ConnectionObject extends DurableObject<Env> {
     await this.#scheduleAlarm();
   }
 
-  /**
-   * Runs the tasks that are due, a few at a time. Each is leased first (its due time moved past
-   * the run's limit), so a run lost with its process runs again when the lease ends.
-   */
+  /** The due tasks (task-runner.ts), then the alarm for what is next. */
   async #runDueTasks(): Promise<void> {
-    const sql = this.ctx.storage.sql;
-    const now = Date.now();
-    const tasks = dueTasks(sql, now, 5);
-    if (tasks.length === 0) return;
-    for (const task of tasks)
-      upsertTask(sql, {
-        ...task,
-        dueAtMs: now + (task.kind === 'sync' ? syncLeaseMs(this.env) : asyncLeaseMs(this.env)),
-      });
-    await Promise.all(
-      tasks.map(async (task) => {
-        try {
-          const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
-          const outcome =
-            task.kind === 'on_event'
-              ? await runOnEventTask(this.env, task.id, waitUntil).then(() => ({ done: true as const }))
-              : task.kind === 'sync'
-                ? await runSyncTask(this.#syncDeps(), task.id)
-                : task.kind === 'sync_report'
-                  ? await runSyncReportTask(this.#syncDeps(), task.id)
-                  : await runAsyncAction(this.env, task.id, waitUntil);
-          if (outcome.done) deleteTask(sql, task.id);
-          else upsertTask(sql, { ...task, dueAtMs: outcome.retryAtMs });
-        } catch (err) {
-          // The lease stands: the task runs again when it ends (a D1 outage, say).
-          console.error(JSON.stringify({ level: 'error', task: task.kind, error: (err as Error).name }));
-        }
-      }),
-    );
+    await runDueTasks({
+      sql: this.ctx.storage.sql,
+      env: this.env,
+      syncDeps: () => this.#syncDeps(),
+      waitUntil: (p) => this.ctx.waitUntil(p),
+    });
     await this.#scheduleAlarm();
   }
 

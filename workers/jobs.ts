@@ -3,7 +3,7 @@
  * process (webhooks/incoming.ts). Each message names rows in D1, so a lost message loses no work.
  */
 import { consumeJobBatch, type TeardownScope } from './connections/teardown.js';
-import { type IncomingJob, processIncomingWebhook } from './webhooks/incoming.js';
+import { type IncomingJob, processIncomingWebhook } from './webhooks/incoming-process.js';
 
 export async function consumeJobs(
   scope: TeardownScope,

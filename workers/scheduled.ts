@@ -2,9 +2,9 @@ import { readConfig } from './config.js';
 import { sweepTeardowns } from './connections/teardown.js';
 import { openDb } from './db/client.js';
 import { logRetentionDays, pruneLogs } from './logs/service.js';
-import { sweepDeliveries } from './webhooks/deliver.js';
+import { sweepDeliveries } from './webhooks/delivery-sweep.js';
 import { pruneWebhookHistory } from './webhooks/history.js';
-import { sweepIncomingWebhooks } from './webhooks/incoming.js';
+import { sweepIncomingWebhooks } from './webhooks/incoming-process.js';
 import { repairMissedAuthEvents } from './webhooks/repair.js';
 
 /** The every-minute cron of wrangler.toml: webhook work (out and in) whose queue message was lost. */

@@ -1,6 +1,7 @@
 /**
  * Delivery of outbox events to the app's backend: the `pier-webhooks` queue consumer, the retry
- * schedule, the circuit breaker per destination and the sweep that re-sends what the queue lost.
+ * circuit breaker per destination (the retry schedule is delivery-policy.ts, the sweep that re-sends
+ * what the queue lost delivery-sweep.ts).
  *
  * One attempt: claim the delivery (a lease, so two messages for it never both send), skip it while
  * its destination's breaker is open, check the URL against the outbound address policy, POST the
@@ -17,40 +18,8 @@ import { openJson } from '../crypto/secret-box.js';
 import { signingKeyContext } from '../environments/signing-key.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { PIER_VERSION } from '../version.js';
+import { type DeliverySettings, deliverySettings, retryDelayMs } from './delivery-policy.js';
 import { enqueueDeliveries } from './outbox.js';
-
-export type DeliverySettings = {
-  timeoutMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  breakerFailures: number;
-  breakerCooldownMs: number;
-};
-
-const positive = (value: string | undefined, fallback: number, max: number) => {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? Math.min(n, max) : fallback;
-};
-
-/** `PIER_WEBHOOK_*` settings; defaults suit production. */
-export function deliverySettings(env: object): DeliverySettings {
-  const e = env as Record<string, string | undefined>;
-  return {
-    timeoutMs: positive(e.PIER_WEBHOOK_TIMEOUT_SECONDS, 20, 60) * 1000,
-    maxAttempts: Math.floor(positive(e.PIER_WEBHOOK_MAX_ATTEMPTS, 12, 50)),
-    retryBaseMs: positive(e.PIER_WEBHOOK_RETRY_BASE_SECONDS, 2, 3600) * 1000,
-    retryMaxMs: positive(e.PIER_WEBHOOK_RETRY_MAX_SECONDS, 3600, 43_200) * 1000,
-    breakerFailures: Math.floor(positive(e.PIER_WEBHOOK_BREAKER_FAILURES, 5, 1000)),
-    breakerCooldownMs: positive(e.PIER_WEBHOOK_BREAKER_COOLDOWN_SECONDS, 60, 3600) * 1000,
-  };
-}
-
-/** Delay before attempt `attempts + 1`: exponential, half fixed and half random ("equal jitter"). */
-export function retryDelayMs(settings: DeliverySettings, attempts: number, random = Math.random()): number {
-  const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
 
 /** The queue may deliver the same message twice and attempts may race: a lease makes one of them send. */
 const LEASE_MARGIN_MS = 5_000;
@@ -363,26 +332,4 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Env
     );
     batch.retryAll({ delaySeconds: 5 });
   }
-}
-
-/** Pending deliveries this long past due without an attempt are taken to have lost their message. */
-export const SWEEP_GRACE_MS = 10_000;
-
-/**
- * Re-sends due deliveries whose queue message is gone (a restart of the local runtime empties its
- * queues; a send may have failed). Runs every minute from the cron trigger and once when `npm start`
- * starts. Sending one twice is harmless: the lease lets one attempt through.
- */
-export async function sweepDeliveries(env: Env, now = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM webhook_deliveries
-     WHERE status = 'pending' AND next_attempt_at_ms < ?1 AND (lease_until_ms IS NULL OR lease_until_ms < ?2)
-       AND NOT EXISTS (SELECT 1 FROM webhook_endpoints p WHERE p.url = webhook_deliveries.url AND p.open_until_ms > ?2)
-     ORDER BY next_attempt_at_ms LIMIT 5000`,
-  )
-    .bind(now - graceMs, now)
-    .all<{ id: number }>();
-  const ids = results.map((r) => r.id);
-  await enqueueDeliveries(env, ids);
-  return ids;
 }

@@ -3,15 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../workers/db/client.js';
 import { findEnvironmentById } from '../../../workers/environments/store.js';
 import worker from '../../../workers/index.js';
-import {
-  attemptDeliveries,
-  attemptDelivery,
-  deliverySettings,
-  retryDelayMs,
-  sweepDeliveries,
-} from '../../../workers/webhooks/deliver.js';
+import { attemptDeliveries, attemptDelivery } from '../../../workers/webhooks/deliver.js';
+import { deliverySettings, retryDelayMs } from '../../../workers/webhooks/delivery-policy.js';
+import { sweepDeliveries } from '../../../workers/webhooks/delivery-sweep.js';
 import { pruneWebhookHistory } from '../../../workers/webhooks/history.js';
-import { processIncomingWebhook } from '../../../workers/webhooks/incoming.js';
+import { processIncomingWebhook } from '../../../workers/webhooks/incoming-process.js';
 import { recordEvents } from '../../../workers/webhooks/outbox.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
