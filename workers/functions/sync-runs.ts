@@ -15,6 +15,7 @@ import { findEnvironmentById } from '../environments/store.js';
 import { findIntegrationById } from '../integrations/store.js';
 import { queueOperation } from '../logs/service.js';
 import { eventUidFor, type OutgoingEvent, recordEvents } from '../webhooks/outbox.js';
+import type { EventTrigger } from '../webhooks/settings.js';
 import { executeRun, newRunIdentity, type RunReport, type RunScope } from './runs.js';
 import { findFunctionRow, writeCheckpoint } from './store.js';
 
@@ -161,7 +162,6 @@ export async function reportSyncRun(
     waitUntil,
   );
   if (outcome.kind === 'gone') return;
-  const type = run.type;
   const common = {
     from: 'nango',
     type: 'sync',
@@ -170,51 +170,39 @@ export async function reportSyncRun(
     syncName: run.name,
     syncVariant: run.variant,
   };
+  const eventFor = async (model: string, trigger: EventTrigger, result: object): Promise<OutgoingEvent> => ({
+    uid: await eventUidFor(`${run.runId}:${model}`),
+    type: 'sync',
+    trigger,
+    connectionId: connection.connectionId,
+    integrationKey: integration.uniqueKey,
+    body: { ...common, model, syncType: run.type, ...result },
+  });
   let events: OutgoingEvent[];
   if (outcome.kind !== 'done') {
     const message = outcome.kind === 'failed' ? outcome.message : 'The run did not finish within its slices';
     // A failed run reports on every model of the sync (`on_sync_error`), with what it had saved.
     const [fn] = await findFunctionRow(db, environment.id, integration.id, run.name, 'sync');
     const models = Object.keys((fn ? (JSON.parse(fn.definition) as { models?: object }) : {}).models ?? counts);
-    const failedAt = new Date().toISOString();
-    events = await Promise.all(
-      models.map(async (model) => ({
-        uid: await eventUidFor(`${run.runId}:${model}`),
-        type: 'sync' as const,
-        trigger: 'sync_error' as const,
-        connectionId: connection.connectionId,
-        integrationKey: integration.uniqueKey,
-        body: {
-          ...common,
-          model,
-          syncType: type,
-          success: false,
-          error: { type: 'sync_failed', description: message.slice(0, 1000) },
-          startedAt: run.startedAt,
-          failedAt,
-        },
-      })),
-    );
+    const failure = {
+      success: false,
+      error: { type: 'sync_failed', description: message.slice(0, 1000) },
+      startedAt: run.startedAt,
+      failedAt: new Date().toISOString(),
+    };
+    events = await Promise.all(models.map((model) => eventFor(model, 'sync_error', failure)));
   } else {
     const queryTimeStamp = new Date().toISOString();
     events = await Promise.all(
-      Object.entries(counts).map(async ([model, c]) => ({
-        uid: await eventUidFor(`${run.runId}:${model}`),
-        type: 'sync' as const,
+      Object.entries(counts).map(([model, c]) =>
         // Only models that changed, unless the environment asks for an event after every run.
-        trigger: c.added + c.updated + c.deleted === 0 ? ('sync_empty' as const) : ('sync_changes' as const),
-        connectionId: connection.connectionId,
-        integrationKey: integration.uniqueKey,
-        body: {
-          ...common,
-          model,
-          syncType: type,
+        eventFor(model, c.added + c.updated + c.deleted === 0 ? 'sync_empty' : 'sync_changes', {
           success: true,
           modifiedAfter: run.startedAt,
           responseResults: { added: c.added, updated: c.updated, deleted: c.deleted },
           queryTimeStamp,
-        },
-      })),
+        }),
+      ),
     );
   }
   // Events of a run have ids derived from it: a report made twice records them once.
