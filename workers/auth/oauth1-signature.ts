@@ -1,6 +1,7 @@
 /**
  * OAuth 1.0a request signing (RFC 5849 §3.4): HMAC-SHA1, RSA-SHA1 and PLAINTEXT, with WebCrypto.
  */
+import { toBase64 } from '../crypto/encoding.js';
 
 /** RFC 3986 percent-encoding, as §3.6 requires (stricter than encodeURIComponent). */
 export function percentEncode(value: string): string {
@@ -26,12 +27,6 @@ export function signatureBaseString(method: string, url: string, params: [string
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
   return [method.toUpperCase(), percentEncode(baseUri), percentEncode(normalized)].join('&');
-}
-
-function toBase64(bytes: ArrayBuffer): string {
-  let text = '';
-  for (const b of new Uint8Array(bytes)) text += String.fromCharCode(b);
-  return btoa(text);
 }
 
 function pemToDer(pem: string): ArrayBuffer {

@@ -1,8 +1,13 @@
+/** Standard base64 with padding (signatures that providers send and check). */
+export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
+  let text = '';
+  for (const byte of new Uint8Array(bytes)) text += String.fromCharCode(byte);
+  return btoa(text);
+}
+
 /** base64url without padding, for tokens and ciphertexts that travel in URLs and headers. */
 export function toBase64Url(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { webhookSignatureSchema } from '../../sdk/contract/provider-definition.js';
 import { timingSafeEqualText } from '../../sdk/webhooks/index.js';
+import { toBase64, toHex } from '../crypto/encoding.js';
 
 export type ProviderSignature = z.output<typeof webhookSignatureSchema>;
 
@@ -34,11 +35,8 @@ async function digest(
     false,
     ['sign'],
   );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(data)));
-  if (encoding === 'base64') return btoa(String.fromCharCode(...mac));
-  let hex = '';
-  for (const byte of mac) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(data));
+  return encoding === 'base64' ? toBase64(mac) : toHex(mac);
 }
 
 /** `{body}`, `{timestamp}`, `{method}` and `{url}` replaced (never as patterns: bodies contain `$`). */
