@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callApi } from '../sdk/cli/api.js';
-import { compileProject } from '../sdk/cli/compile.js';
+import { compileProject, deploymentFunctions } from '../sdk/cli/compile.js';
 import { startPlatform } from '../test/e2e/support/platform.js';
 import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
 import { closedLoop, httpGet, httpPost, loadAgent, ms } from './stats.js';
@@ -59,7 +59,7 @@ export async function benchActions(options: { requests?: number; levels?: number
     const compiled = await compileProject(project, { typeCheck: false });
     await callApi({ host: platform.url, secretKey: platform.secretKey }, 'POST', '/functions/deployments', {
       integrations: ['bench'],
-      functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+      functions: deploymentFunctions(compiled),
     });
     const agent = loadAgent(64);
     const proxied = () => httpGet(agent, `${platform.url}/proxy/items/1`, proxyHeaders);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { callApi } from '../sdk/cli/api.js';
-import { compileProject } from '../sdk/cli/compile.js';
+import { compileProject, deploymentFunctions } from '../sdk/cli/compile.js';
 import { startPlatform } from '../test/e2e/support/platform.js';
 import { closedLoop, loadAgent, ms } from './stats.js';
 
@@ -120,7 +120,7 @@ export async function benchRecords(options: { records?: number; large?: number }
       await callApi(target, 'POST', '/functions/deployments', {
         integrations: ['gen'],
         allow_destructive: true,
-        functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+        functions: deploymentFunctions(compiled),
       });
     };
     await deploy(total);

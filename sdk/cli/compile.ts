@@ -175,6 +175,11 @@ export async function describeScript(
   }
 }
 
+/** The `functions` of a deployment request (`POST /functions/deployments`) for compiled scripts. */
+export function deploymentFunctions(compiled: CompiledScript[]) {
+  return compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle }));
+}
+
 /**
  * Type-checks, bundles and describes every script (or only `only`), writing `build/`.
  *

@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { DeployPlan } from '../contract/functions.js';
 import { callApi, readTarget } from './api.js';
-import { type CompiledScript, compileProject } from './compile.js';
+import { type CompiledScript, compileProject, deploymentFunctions } from './compile.js';
 import { initProject } from './init.js';
 import { CliError } from './project.js';
 
@@ -183,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
       });
       const body = {
         integrations: only ? [only] : [...new Set(compiled.map((s) => s.integration))],
-        functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+        functions: deploymentFunctions(compiled),
       };
       out.log(`Planning against ${target.host}…`);
       const preview = await callApi<{ data: { plan: DeployPlan } }>(target, 'POST', '/functions/deployments', {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../../sdk/cli/api.js';
-import { compileProject } from '../../sdk/cli/compile.js';
+import { compileProject, deploymentFunctions } from '../../sdk/cli/compile.js';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { freePort, type RunningPlatform, startPlatform } from './support/platform.js';
@@ -128,7 +128,7 @@ describe('async actions', () => {
     const compiled = await compileProject(await writeProject(), { typeCheck: false });
     await callApi({ host: platform.url, secretKey }, 'POST', '/functions/deployments', {
       integrations: ['github'],
-      functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+      functions: deploymentFunctions(compiled),
     });
   });
 

@@ -7,7 +7,7 @@ import { sign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../../sdk/cli/api.js';
-import { compileProject } from '../../sdk/cli/compile.js';
+import { compileProject, deploymentFunctions } from '../../sdk/cli/compile.js';
 import { Pier } from '../../sdk/index.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
@@ -164,7 +164,7 @@ describe('provider webhooks', () => {
     const compiled = await compileProject(await writeProject(), { typeCheck: false });
     await callApi({ host: platform.url, secretKey: platform.secretKey }, 'POST', '/functions/deployments', {
       integrations: ['gh', 'pay'],
-      functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+      functions: deploymentFunctions(compiled),
     });
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Nango } from '@nangohq/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../../sdk/cli/api.js';
-import { compileProject } from '../../sdk/cli/compile.js';
+import { compileProject, deploymentFunctions } from '../../sdk/cli/compile.js';
 import { Pier } from '../../sdk/index.js';
 import { type FakeGitHub, startFakeGitHub } from './support/fake-github.js';
 import { type RunningPlatform, startPlatform } from './support/platform.js';
@@ -113,7 +113,7 @@ describe('syncs and records', () => {
     const compiled = await compileProject(project, { typeCheck: true });
     await callApi({ host: platform.url, secretKey: platform.secretKey }, 'POST', '/functions/deployments', {
       integrations: ['github'],
-      functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+      functions: deploymentFunctions(compiled),
     });
   });
 
@@ -354,7 +354,7 @@ describe('a sync run killed with the platform', () => {
       const compiled = await compileProject(project, { typeCheck: false });
       await callApi({ host: platform.url, secretKey }, 'POST', '/functions/deployments', {
         integrations: ['github'],
-        functions: compiled.map((s) => ({ integration: s.integration, ...s.definition, bundle: s.bundle })),
+        functions: deploymentFunctions(compiled),
       });
       await pier.importConnection({
         provider_config_key: 'github',
