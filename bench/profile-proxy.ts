@@ -3,41 +3,10 @@
  * Starts the platform with workerd's inspector, takes a CPU profile (DevTools protocol) during a
  * closed loop of proxied GETs at 10 clients, and prints self time per function and per kind of work.
  */
-import WebSocket from 'ws';
 import { freePort, startPlatform } from '../test/e2e/support/platform.js';
+import { type Frame, frameKey, inspectorTargets, selfTimes, startProfile } from './devtools.js';
 import { connectBenchTarget, startBenchUpstream } from './proxy-target.js';
 import { httpGet, loadAgent } from './stats.js';
-
-type ProfileNode = {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-};
-type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-
-/** One DevTools-protocol session: numbered commands, answered by id. */
-async function devtools(url: string) {
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  let next = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-  });
-  return {
-    send: <T>(method: string, params: object = {}) =>
-      new Promise<T>((resolve) => {
-        const id = ++next;
-        waiting.set(id, resolve as (result: unknown) => void);
-        socket.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => socket.close(),
-  };
-}
 
 /** Function names by the kind of work they stand for (the bundle keeps names; runtime built-ins have no file). */
 const KINDS: [string, RegExp][] = [
@@ -65,7 +34,7 @@ const KINDS: [string, RegExp][] = [
   ['D1 query builder (drizzle)', /^(is|drizzle|extractTablesRelationalConfig|buildQuery|mapResultRow)$/],
 ];
 
-function kindOf(frame: ProfileNode['callFrame']): string {
+function kindOf(frame: Frame): string {
   const name = frame.functionName;
   if (name === '(idle)' || name === '(program)' || name === '(garbage collector)') return name;
   return KINDS.find(([, names]) => names.test(name))?.[0] ?? 'other (anonymous closures, runtime internals)';
@@ -89,34 +58,22 @@ export async function profileProxy(): Promise<string[]> {
       );
     };
     await loop(500); // warm up
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
-      id: string;
-      webSocketDebuggerUrl?: string;
-    }[];
+    const targets = await inspectorTargets(inspectorPort);
     const target = targets.find((t) => t.id.includes('pier-local')) ?? targets[0];
     if (!target?.webSocketDebuggerUrl) throw new Error(`no inspector target: ${JSON.stringify(targets)}`);
-    const session = await devtools(target.webSocketDebuggerUrl);
-    await session.send('Profiler.enable');
-    await session.send('Profiler.setSamplingInterval', { interval: 100 });
-    await session.send('Profiler.start');
+    const profiling = await startProfile(target.webSocketDebuggerUrl);
     const started = performance.now();
     await loop(3000);
     const seconds = (performance.now() - started) / 1000;
-    const { profile } = await session.send<{ profile: Profile }>('Profiler.stop');
-    session.close();
+    const profile = await profiling.stop();
     agent.destroy();
 
-    const self = new Map<number, number>();
-    for (const [i, node] of profile.samples.entries())
-      self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
     const byFunction = new Map<string, number>();
     const byKind = new Map<string, number>();
     let total = 0;
-    for (const node of profile.nodes) {
-      const us = self.get(node.id) ?? 0;
+    for (const { frame, us } of selfTimes(profile)) {
       total += us;
-      const frame = node.callFrame;
-      const key = `${frame.functionName || '(anonymous)'}  ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
+      const key = frameKey(frame);
       byFunction.set(key, (byFunction.get(key) ?? 0) + us);
       byKind.set(kindOf(frame), (byKind.get(kindOf(frame)) ?? 0) + us);
     }

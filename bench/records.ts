@@ -9,14 +9,13 @@
  *   page at size  one page when the connection holds 10k records vs many more
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { callApi } from '../sdk/cli/api.js';
 import { compileProject, deploymentFunctions } from '../sdk/cli/compile.js';
 import { startPlatform } from '../test/e2e/support/platform.js';
-import { closedLoop, loadAgent, ms } from './stats.js';
+import { closedLoop, httpGet, loadAgent, ms } from './stats.js';
 
 const rows = (body: string) => (JSON.parse(body) as { records: unknown[] }).records.length;
 
@@ -64,19 +63,92 @@ export default {
   },
 };`;
 
-function get(agent: ReturnType<typeof loadAgent>, url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(url, { agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
+type Platform = Awaited<ReturnType<typeof startPlatform>>;
+type SyncStatus = {
+  syncs: {
+    status: string;
+    finishedAt: string | null;
+    latestRun: { startedAt: string; finishedAt: string } | null;
+    latestResult: Record<string, { added: number; updated: number }>;
+  }[];
+};
+
+/**
+ * Pier set up for the records benches: an integration `gen` whose sync `items` makes `count` records
+ * of ~1 KB itself (model `Item`), redeployable with another count; `run` triggers it on a connection
+ * (made on first use) and waits for the run to end.
+ */
+export async function generatorSetup(platform: Platform) {
+  const target = { host: platform.url, secretKey: platform.secretKey };
+  await callApi(target, 'POST', '/providers', {
+    name: 'bench-gen',
+    displayName: 'Bench',
+    auth: { mode: 'API_KEY' },
+    api: { baseUrl: 'https://bench.example' },
   });
+  await callApi(target, 'POST', '/integrations', { unique_key: 'gen', provider: 'bench-gen' });
+  const connections = new Set<string>();
+  // Polls tolerate a dropped keep-alive socket (the runtime closes idle ones; a long run polls many times).
+  const status = async (connection: string): Promise<SyncStatus> => {
+    for (let attempt = 0; ; attempt++)
+      try {
+        return await callApi<SyncStatus>(
+          target,
+          'GET',
+          `/sync/status?provider_config_key=gen&syncs=items&connection_id=${connection}`,
+        );
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+  };
+  return {
+    deploy: async (count: number) => {
+      const project = await mkdtemp(join(tmpdir(), 'pier-bench-records-'));
+      await mkdir(join(project, 'gen/syncs'), { recursive: true });
+      await writeFile(join(project, 'index.ts'), "import './gen/syncs/items.js';\n");
+      await writeFile(join(project, 'gen/syncs/items.ts'), generatorSync(count));
+      const compiled = await compileProject(project, { typeCheck: false });
+      await callApi(target, 'POST', '/functions/deployments', {
+        integrations: ['gen'],
+        allow_destructive: true,
+        functions: deploymentFunctions(compiled),
+      });
+    },
+    run: async (connection: string) => {
+      if (!connections.has(connection)) {
+        await callApi(target, 'POST', '/connections', {
+          provider_config_key: 'gen',
+          connection_id: connection,
+          credentials: { type: 'API_KEY', apiKey: 'k' },
+        });
+        connections.add(connection);
+      }
+      const before = (await status(connection)).syncs[0]?.finishedAt;
+      await callApi(target, 'POST', '/sync/trigger', {
+        provider_config_key: 'gen',
+        connection_id: connection,
+        syncs: ['items'],
+      });
+      for (;;) {
+        const sync = (await status(connection)).syncs[0];
+        if (sync?.finishedAt && sync.finishedAt !== before && sync.status !== 'RUNNING' && sync.latestRun) {
+          if (sync.status !== 'SUCCESS') throw new Error(`sync ${sync.status}`);
+          return {
+            seconds: (Date.parse(sync.latestRun.finishedAt) - Date.parse(sync.latestRun.startedAt)) / 1000,
+            result: sync.latestResult,
+          };
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    /** The headers of `GET /records` for a connection. */
+    headers: (connection: string) => ({
+      authorization: `Bearer ${platform.secretKey}`,
+      'connection-id': connection,
+      'provider-config-key': 'gen',
+    }),
+  };
 }
 
 export async function benchRecords(options: { records?: number; large?: number } = {}): Promise<string[]> {
@@ -97,91 +169,21 @@ export async function benchRecords(options: { records?: number; large?: number }
   const agent = loadAgent(16);
   try {
     // Raw D1 insert of the same rows, batches of 1,000.
-    await get(agent, `${rawUrl}/setup`);
+    await httpGet(agent, `${rawUrl}/setup`, {});
     const rawStart = performance.now();
-    for (let start = 0; start < total; start += 1000) await get(agent, `${rawUrl}/insert?start=${start}`);
+    for (let start = 0; start < total; start += 1000) await httpGet(agent, `${rawUrl}/insert?start=${start}`, {});
     const rawInsertPerSecond = total / ((performance.now() - rawStart) / 1000);
 
     // Pier: a sync that saves the same number of ~1 KB records.
-    const target = { host: platform.url, secretKey: platform.secretKey };
-    await callApi(target, 'POST', '/providers', {
-      name: 'bench-gen',
-      displayName: 'Bench',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: 'https://bench.example' },
-    });
-    await callApi(target, 'POST', '/integrations', { unique_key: 'gen', provider: 'bench-gen' });
-    const deploy = async (count: number) => {
-      const project = await mkdtemp(join(tmpdir(), 'pier-bench-records-'));
-      await mkdir(join(project, 'gen/syncs'), { recursive: true });
-      await writeFile(join(project, 'index.ts'), "import './gen/syncs/items.js';\n");
-      await writeFile(join(project, 'gen/syncs/items.ts'), generatorSync(count));
-      const compiled = await compileProject(project, { typeCheck: false });
-      await callApi(target, 'POST', '/functions/deployments', {
-        integrations: ['gen'],
-        allow_destructive: true,
-        functions: deploymentFunctions(compiled),
-      });
-    };
-    await deploy(total);
-    await callApi(target, 'POST', '/connections', {
-      provider_config_key: 'gen',
-      connection_id: 'bench',
-      credentials: { type: 'API_KEY', apiKey: 'k' },
-    });
-    type Status = {
-      syncs: {
-        status: string;
-        finishedAt: string | null;
-        latestRun: { startedAt: string; finishedAt: string } | null;
-        latestResult: Record<string, { added: number; updated: number }>;
-      }[];
-    };
-    // Polls tolerate a dropped keep-alive socket (the runtime closes idle ones; a long run polls many times).
-    const status = async (connection: string): Promise<Status> => {
-      for (let attempt = 0; ; attempt++)
-        try {
-          return await callApi<Status>(
-            target,
-            'GET',
-            `/sync/status?provider_config_key=gen&syncs=items&connection_id=${connection}`,
-          );
-        } catch (err) {
-          if (attempt >= 5) throw err;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-    };
-    const run = async (connection = 'bench') => {
-      const before = (await status(connection)).syncs[0]?.finishedAt;
-      await callApi(target, 'POST', '/sync/trigger', {
-        provider_config_key: 'gen',
-        connection_id: connection,
-        syncs: ['items'],
-      });
-      for (;;) {
-        const sync = (await status(connection)).syncs[0];
-        if (sync?.finishedAt && sync.finishedAt !== before && sync.status !== 'RUNNING' && sync.latestRun) {
-          if (sync.status !== 'SUCCESS') throw new Error(`sync ${sync.status}`);
-          return {
-            seconds: (Date.parse(sync.latestRun.finishedAt) - Date.parse(sync.latestRun.startedAt)) / 1000,
-            result: sync.latestResult,
-          };
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const first = await run();
-    const again = await run();
+    const gen = await generatorSetup(platform);
+    await gen.deploy(total);
+    const first = await gen.run('bench');
+    const again = await gen.run('bench');
     const ingestPerSecond = total / first.seconds;
 
     // Page reads: Pier's GET /records?limit=1000 and the raw page, 4 clients.
-    const headers = {
-      authorization: `Bearer ${platform.secretKey}`,
-      'connection-id': 'bench',
-      'provider-config-key': 'gen',
-    };
-    const pierPage = () => get(agent, `${platform.url}/records?model=Item&limit=1000`, headers);
-    const rawPage = () => get(agent, `${rawUrl}/page`);
+    const pierPage = () => httpGet(agent, `${platform.url}/records?model=Item&limit=1000`, gen.headers('bench'));
+    const rawPage = () => httpGet(agent, `${rawUrl}/page`, {});
     await closedLoop(4, 20, pierPage, rows);
     await closedLoop(4, 20, rawPage, rows);
     const rawRead = await closedLoop(4, 200, rawPage, rows);
@@ -190,16 +192,11 @@ export async function benchRecords(options: { records?: number; large?: number }
     // One page when the connection holds `large` records (another connection, same model).
     let largeLine = 'page at size: skipped (BENCH_RECORDS_LARGE=0)';
     if (large > 0) {
-      await deploy(large);
-      await callApi(target, 'POST', '/connections', {
-        provider_config_key: 'gen',
-        connection_id: 'large',
-        credentials: { type: 'API_KEY', apiKey: 'k' },
-      });
-      await run('large');
+      await gen.deploy(large);
+      await gen.run('large');
       const smallPage = await closedLoop(1, 50, pierPage);
       const largePage = await closedLoop(1, 50, () =>
-        get(agent, `${platform.url}/records?model=Item&limit=1000`, { ...headers, 'connection-id': 'large' }),
+        httpGet(agent, `${platform.url}/records?model=Item&limit=1000`, gen.headers('large')),
       );
       largeLine = `page at size: one 1,000-record page, connection of ${total.toLocaleString('en')} records p50 ${ms(smallPage.p50)}, of ${large.toLocaleString('en')} records p50 ${ms(largePage.p50)} → x${(largePage.p50 / smallPage.p50).toFixed(2)} (target ≤ 1.5)`;
     }

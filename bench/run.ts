@@ -4,6 +4,7 @@
  */
 import { benchActions } from './actions.js';
 import { profileProxy } from './profile-proxy.js';
+import { profileRecords } from './profile-records.js';
 import { benchProxy } from './proxy.js';
 import { benchRecords } from './records.js';
 import { benchTokenRefresh } from './token-refresh.js';
@@ -18,9 +19,10 @@ const suites: Record<string, () => Promise<string[]>> = {
   webhooks: () => benchWebhooks(),
   // Not part of `npm run bench`: a diagnosis, run on its own.
   'profile-proxy': () => profileProxy(),
+  'profile-records': () => profileRecords(),
 };
 
 for (const [name, run] of Object.entries(suites)) {
-  if (only ? only !== name : name === 'profile-proxy') continue;
+  if (only ? only !== name : name.startsWith('profile-')) continue;
   console.log((await run()).join('\n'));
 }

@@ -11,13 +11,13 @@ import { type ConnectionRow, connections } from '../db/schema.js';
 import { listFunctionRows } from '../functions/store.js';
 import { ApiError } from '../http/api-error.js';
 import { chooseShard, type RecordsEnv, shardDatabase } from './shards.js';
-import { pruneRecords, type RecordAction, readPage, type StoredRecord } from './store.js';
+import { pruneRecords, type RecordAction, readPageParts, type StoredRecord } from './store.js';
 
 /** Largest page a caller may ask for, and the default. */
 export const MAX_RECORDS_LIMIT = 10_000;
 export const DEFAULT_RECORDS_LIMIT = 100;
 /** A page stops early (with a cursor) once its records reach this many bytes of JSON. */
-export const RECORDS_PAGE_BUDGET_BYTES = 8 * 1024 * 1024;
+export const RECORDS_PAGE_BUDGET_CHARS = 8 * 1024 * 1024;
 
 /** Cursors are opaque to callers: `base64url("v1:<seq>")`. */
 export function encodeRecordCursor(seq: number): string {
@@ -89,21 +89,14 @@ export type RecordsQuery = {
 };
 
 /**
- * A stored record as JSON text, without parsing it: its data (a JSON object) with `_nango_metadata`
- * spliced in before the closing brace. A page of 1,000 records costs no parse and no re-serialisation.
- */
-function recordJson(row: Omit<StoredRecord, 'hash'>): string {
-  const metadata = `"_nango_metadata":{"first_seen_at":${JSON.stringify(row.first_seen_at)},"last_modified_at":${JSON.stringify(row.last_modified_at)},"last_action":"${row.last_action}","deleted_at":${row.deleted_at === null ? 'null' : JSON.stringify(row.deleted_at)},"pruned_at":${row.pruned_at === null ? 'null' : JSON.stringify(row.pruned_at)},"cursor":"${encodeRecordCursor(row.seq)}"}`;
-  const body = row.data.trimEnd();
-  return body === '{}' ? `{${metadata}}` : `${body.slice(0, -1)},${metadata}}`;
-}
-
-/**
- * One page as the JSON body of `GET /records` (built as text: see {@link recordJson}).
+ * One page as the JSON body of `GET /records`, built as text (see {@link readPageParts}): each
+ * record's stored JSON with `_nango_metadata` spliced in before its closing brace, so no record is
+ * parsed or re-serialised. The page stops early, with a cursor, once its records pass
+ * {@link RECORDS_PAGE_BUDGET_CHARS} (the first record is always returned).
  */
 export async function listRecordsJson(env: RecordsEnv, row: ConnectionRow, query: RecordsQuery): Promise<string> {
   if (!row.recordsDb) return '{"records":[],"next_cursor":null}';
-  const page = await readPage(
+  const { data, meta } = await readPageParts(
     shardDatabase(env, row.recordsDb),
     { connectionRowId: row.id, model: query.model, variant: query.variant },
     {
@@ -115,18 +108,19 @@ export async function listRecordsJson(env: RecordsEnv, row: ConnectionRow, query
     },
   );
   const parts: string[] = [];
-  let bytes = 0;
-  let last: Omit<StoredRecord, 'hash'> | undefined;
-  for (const record of page) {
-    const json = recordJson(record);
-    bytes += json.length;
-    if (parts.length > 0 && bytes > RECORDS_PAGE_BUDGET_BYTES) break;
+  let chars = 0;
+  let lastSeq = 0;
+  for (const [i, body] of data.entries()) {
+    const [seq, firstSeen, lastModified, action, deleted, pruned] = meta[i] as string[];
+    const metadata = `"_nango_metadata":{"first_seen_at":"${firstSeen}","last_modified_at":"${lastModified}","last_action":"${action}","deleted_at":${deleted === '-' ? 'null' : `"${deleted}"`},"pruned_at":${pruned === '-' ? 'null' : `"${pruned}"`},"cursor":"${encodeRecordCursor(Number(seq))}"}`;
+    const json = body === '{}' ? `{${metadata}}` : `${body.slice(0, -1)},${metadata}}`;
+    chars += json.length;
+    if (parts.length > 0 && chars > RECORDS_PAGE_BUDGET_CHARS) break;
     parts.push(json);
-    last = record;
+    lastSeq = Number(seq);
   }
-  const more = parts.length < page.length || page.length === query.limit;
-  const next = more && last ? `"${encodeRecordCursor(last.seq)}"` : 'null';
-  return `{"records":[${parts.join(',')}],"next_cursor":${next}}`;
+  const more = parts.length > 0 && (parts.length < data.length || data.length === query.limit);
+  return `{"records":[${parts.join(',')}],"next_cursor":${more ? `"${encodeRecordCursor(lastSeq)}"` : 'null'}}`;
 }
 
 /** `PATCH /records/prune`: empties payloads up to and including a cursor, in chunks. */

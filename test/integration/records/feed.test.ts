@@ -37,7 +37,7 @@ describe('records change feed', () => {
           type: 'sync',
           frequency: 'every day',
           auto_start: false,
-          models: { Item: { type: 'object' } },
+          models: { Item: { type: 'object' }, Odd: { type: 'object' }, Big: { type: 'object' } },
           bundle: 'export default { fetch: () => Response.json({ ok: true, output: null, logs: [] }) };',
         },
       ],
@@ -108,6 +108,77 @@ describe('records change feed', () => {
       lastSeen.set(s.id, s.v);
     }
     expect(lastSeen).toEqual(latest);
+  });
+
+  it('returns each record exactly as saved, with its metadata, whatever its strings hold', async () => {
+    const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
+    const write = (op: 'save' | 'delete', model: string, records: unknown[]) =>
+      stub.writeRecords({ place, op, model, variant: 'base', records: JSON.stringify(records) });
+    const odd = [
+      { id: 'sep', text: 'a\u0001b\u0000c', nested: { list: [1, 'x\u0001', { deep: null }] } },
+      { id: 'quote"d', text: 'say "hi" \\ back\nslash', emoji: '🦜 ünïcödé', empty: {} },
+      { id: 'spaces and - dashes', n: 1.5e-7, t: true, f: false },
+    ];
+    await write('save', 'Odd', odd);
+    await write('delete', 'Odd', [{ id: 'spaces and - dashes' }]);
+    const res = await api(key, 'GET', '/records?model=Odd&limit=10', undefined, {
+      'connection-id': 'c1',
+      'provider-config-key': 'feed',
+    });
+    expect(res.status).toBe(200);
+    const records = res.json.records as Record<string, unknown>[];
+    expect(records.map(({ _nango_metadata, ...rest }) => rest)).toEqual(odd);
+    const metadata = records.map((r) => r._nango_metadata as Record<string, unknown>);
+    expect(metadata.map((m) => m.last_action)).toEqual(['ADDED', 'ADDED', 'DELETED']);
+    expect(metadata[0]).toEqual({
+      first_seen_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      last_modified_at: metadata[0]?.first_seen_at,
+      last_action: 'ADDED',
+      deleted_at: null,
+      pruned_at: null,
+      cursor: expect.any(String),
+    });
+    expect(metadata[2]?.deleted_at).toEqual(metadata[2]?.last_modified_at);
+    expect(res.json.next_cursor).toBeNull();
+  });
+
+  it('stops a page at the size budget and continues from its cursor', async () => {
+    const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
+    // Ten records of ~900,000 characters: nine fit in the 8 MiB budget of one page.
+    const big = 'y'.repeat(900_000);
+    for (let i = 0; i < 10; i += 2)
+      await stub.writeRecords({
+        place,
+        op: 'save',
+        model: 'Big',
+        variant: 'base',
+        records: JSON.stringify([
+          { id: `b${i}`, big },
+          { id: `b${i + 1}`, big },
+        ]),
+      });
+    const read = (cursor?: string) =>
+      api(key, 'GET', `/records?model=Big&limit=100${cursor ? `&cursor=${cursor}` : ''}`, undefined, {
+        'connection-id': 'c1',
+        'provider-config-key': 'feed',
+      });
+    const first = await read();
+    expect(first.status, JSON.stringify(first.json).slice(0, 300)).toBe(200);
+    expect(first.json.records.map((r: { id: string }) => r.id)).toEqual([
+      'b0',
+      'b1',
+      'b2',
+      'b3',
+      'b4',
+      'b5',
+      'b6',
+      'b7',
+      'b8',
+    ]);
+    expect(first.json.next_cursor).toBe(first.json.records[8]._nango_metadata.cursor);
+    const second = await read(first.json.next_cursor);
+    expect(second.json.records.map((r: { id: string }) => r.id)).toEqual(['b9']);
+    expect(second.json.next_cursor).toBeNull();
   });
 
   it('detects unchanged records by content and counts what changed', async () => {
