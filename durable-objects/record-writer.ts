@@ -14,8 +14,9 @@ import {
   eraseRecords,
   type Incoming,
   markSeen,
+  NO_HASH,
   type Ref,
-  readHashes,
+  readLiveHashes,
   readRecordsByIds,
   upsertRecords,
 } from '../workers/records/store.js';
@@ -257,13 +258,12 @@ export class RecordWriter {
       this.bind(input.place.connectionRowId, input.place.recordsDb);
       const { connectionRowId, db } = this.#place();
       const ref: Ref = { connectionRowId, model: input.model, variant: input.variant };
-      const stored = new Map((await readHashes(db, ref, input.ids)).map((r) => [r.external_id, r]));
+      const stored = await readLiveHashes(db, ref, input.ids);
       const changed: string[] = [];
       const unchanged: string[] = [];
-      for (let i = 0; i < input.ids.length; i++) {
-        const id = input.ids[i] as string;
-        const row = stored.get(id);
-        if (row && !row.deleted && row.hash === input.hashes.slice(i * 64, i * 64 + 64)) unchanged.push(id);
+      for (const [i, id] of input.ids.entries()) {
+        const hash = input.hashes.slice(i * 64, i * 64 + 64);
+        if (hash === stored.slice(i * 64, i * 64 + 64) && hash !== NO_HASH) unchanged.push(id);
         else changed.push(id);
       }
       const generation = this.#activeGeneration(input.model, input.variant);

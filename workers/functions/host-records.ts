@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { connectionStub } from '../../durable-objects/connection-name.js';
 import type { FunctionDefinition } from '../../sdk/contract/functions.js';
+import { RecentMap } from '../cache/recent-map.js';
 import type { ConnectionRow } from '../db/schema.js';
-import type { RunIdentity } from '../dispatch/run-script.js';
+import { bindingKey, type RunIdentity } from '../dispatch/run-script.js';
 import { ApiError } from '../http/api-error.js';
 import { readRequestJson } from '../http/validate.js';
 import { chooseRecordsDb, decodeRecordCursor, encodeRecordCursor, formatRecord } from '../records/service.js';
@@ -51,6 +52,34 @@ const modelOnly = z.object({ model: modelName });
 
 const body = <T extends z.ZodType>(request: Request, schema: T) => readRequestJson(request, schema, MAX_RECORDS_BODY);
 
+/**
+ * The run's connection row and its sync's models, looked up for each call. A diff (which records
+ * would change) only reads, and a run makes one per batch: its lookup is remembered 5 s for the run,
+ * like the proxy's. Writes look up afresh, so none lands for a connection deleted before it.
+ */
+const recentRunTargets = new RecentMap<{ row: ConnectionRow; models: string[] }>(5_000, 1_000, {
+  forgetOnWrites: true,
+});
+
+async function runTarget(
+  scope: RunScope,
+  run: RunIdentity,
+  connectionRow: () => Promise<ConnectionRow>,
+  options: { remembered: boolean },
+) {
+  const key = `${run.runId}\u0000${bindingKey(run)}`;
+  const known = options.remembered ? recentRunTargets.get(key) : undefined;
+  if (known) return known;
+  const row = await connectionRow();
+  const [fn] = await findFunctionRow(scope.db, scope.environment.id, row.integrationId, run.functionName, 'sync');
+  const target = {
+    row,
+    models: Object.keys((fn ? (JSON.parse(fn.definition) as FunctionDefinition) : {}).models ?? {}),
+  };
+  if (row.recordsDb) recentRunTargets.set(key, target);
+  return target;
+}
+
 export async function serveRecords(
   scope: RunScope,
   run: RunIdentity,
@@ -61,9 +90,7 @@ export async function serveRecords(
   if (run.kind !== 'sync') throw new ApiError('forbidden', 403, 'Only syncs keep records');
   const isWrite = ['save', 'update', 'delete', 'diff', 'track-deletes/start', 'track-deletes/end'].includes(call);
   if (run.dryRun && isWrite) throw new ApiError('forbidden', 403, 'A dry run keeps its records in the run');
-  const row = await connectionRow();
-  const [fn] = await findFunctionRow(scope.db, scope.environment.id, row.integrationId, run.functionName, 'sync');
-  const models = Object.keys((fn ? (JSON.parse(fn.definition) as FunctionDefinition) : {}).models ?? {});
+  const { row, models } = await runTarget(scope, run, connectionRow, { remembered: call === 'diff' });
   const checkModel = (model: string) => {
     if (!models.includes(model))
       throw new ApiError(

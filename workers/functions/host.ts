@@ -8,11 +8,13 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import { z } from 'zod';
 import { PROXY_HEADERS } from '../../sdk/contract/proxy.js';
 import { HOST_ORIGIN, RUN_HEADER } from '../../sdk/scripts/protocol.js';
+import { RecentMap } from '../cache/recent-map.js';
 import { readConfig } from '../config.js';
 import { getConnection, resolveIntegration, setMetadata } from '../connections/service.js';
 import { findConnectionRow } from '../connections/store.js';
 import { verifyRunToken } from '../crypto/run-token.js';
-import { openDb } from '../db/client.js';
+import { type Db, openDb } from '../db/client.js';
+import type { EnvironmentRow } from '../db/schema.js';
 import { bindingKey, type RunBinding, type RunIdentity } from '../dispatch/run-script.js';
 import { findEnvironmentById } from '../environments/store.js';
 import { ApiError } from '../http/api-error.js';
@@ -80,7 +82,7 @@ export async function serveHostCall(
         : new ApiError('unauthorized', 401, 'Calls to the platform must carry their run’s token');
     const run: RunIdentity = { ...binding, runId: token.runId, expiresAt: token.expiresAt };
     const db = openDb(env.DB);
-    const environment = await findEnvironmentById(db, run.environmentId);
+    const environment = await environmentOf(db, run.environmentId, { remembered: url.pathname === '/records/diff' });
     if (!environment) throw new ApiError('unknown_environment', 403, 'The environment of this run no longer exists');
     const scope: RunScope = {
       env,
@@ -97,6 +99,17 @@ export async function serveHostCall(
     console.error(JSON.stringify({ level: 'error', error: 'script host', message: message.slice(0, 300) }));
     return errorResponse(new ApiError('internal_error', 500, 'The platform failed to serve this call'));
   }
+}
+
+/** Environments as a diff finds them: remembered 5 s (see `runTarget` in host-records.ts). */
+const recentEnvironments = new RecentMap<EnvironmentRow>(5_000, 1_000, { forgetOnWrites: true });
+
+async function environmentOf(db: Db, id: number, options: { remembered: boolean }) {
+  const known = options.remembered ? recentEnvironments.get(String(id)) : undefined;
+  if (known) return known;
+  const environment = await findEnvironmentById(db, id);
+  if (environment) recentEnvironments.set(String(id), environment);
+  return environment;
 }
 
 /** A checkpoint belongs to a script on a connection, and for syncs with variants to the variant. */

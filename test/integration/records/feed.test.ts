@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionStub } from '../../../durable-objects/connection-name.js';
+import { recordHash } from '../../../sdk/scripts/canonical.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
 /**
@@ -37,7 +38,12 @@ describe('records change feed', () => {
           type: 'sync',
           frequency: 'every day',
           auto_start: false,
-          models: { Item: { type: 'object' }, Odd: { type: 'object' }, Big: { type: 'object' } },
+          models: {
+            Item: { type: 'object' },
+            Odd: { type: 'object' },
+            Big: { type: 'object' },
+            Diff: { type: 'object' },
+          },
           bundle: 'export default { fetch: () => Response.json({ ok: true, output: null, logs: [] }) };',
         },
       ],
@@ -179,6 +185,34 @@ describe('records change feed', () => {
     const second = await read(first.json.next_cursor);
     expect(second.json.records.map((r: { id: string }) => r.id)).toEqual(['b9']);
     expect(second.json.next_cursor).toBeNull();
+  });
+
+  it('tells which records would change from their hashes: new, changed and deleted ones, in any order', async () => {
+    const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
+    const records = [
+      { id: 'd1', v: 1 },
+      { id: 'd2', v: 1 },
+      { id: 'd3', v: 1 },
+    ];
+    await stub.writeRecords({ place, op: 'save', model: 'Diff', variant: 'base', records: JSON.stringify(records) });
+    await stub.writeRecords({ place, op: 'delete', model: 'Diff', variant: 'base', records: '[{"id":"d2"}]' });
+    const asked = [
+      { id: 'd4', v: 1 },
+      { id: 'd3', v: 2 },
+      { id: 'd2', v: 1 },
+      { id: 'd1', v: 1 },
+      { id: 'd1', v: 1 },
+    ];
+    const hashes = await Promise.all(asked.map((r) => recordHash(r)));
+    const changed = await stub.diffRecords({
+      place,
+      model: 'Diff',
+      variant: 'base',
+      ids: asked.map((r) => r.id),
+      hashes: hashes.join(''),
+    });
+    // d1 is stored as asked (twice); d2 is deleted (saving it revives it); d3 differs; d4 is new.
+    expect(changed).toEqual(['d4', 'd3', 'd2']);
   });
 
   it('detects unchanged records by content and counts what changed', async () => {
