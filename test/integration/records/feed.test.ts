@@ -187,6 +187,26 @@ describe('records change feed', () => {
     expect(second.json.next_cursor).toBeNull();
   });
 
+  it('refuses a deleted key at once, though page reads remember key checks', async () => {
+    const made = await api(key, 'POST', '/environment/api-keys', {
+      environment_id: environmentId,
+      display_name: 'reader',
+    });
+    expect(made.status).toBe(200);
+    const read = () =>
+      api(made.json.data.secret, 'GET', '/records?model=Item&limit=1', undefined, {
+        'connection-id': 'c1',
+        'provider-config-key': 'feed',
+      });
+    expect((await read()).status).toBe(200);
+    const deleted = await api(key, 'DELETE', '/environment/api-keys', {
+      environment_id: environmentId,
+      key_id: made.json.data.id,
+    });
+    expect(deleted.status).toBe(200);
+    expect((await read()).status).toBe(401);
+  });
+
   it('tells which records would change from their hashes: new, changed and deleted ones, in any order', async () => {
     const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
     const records = [
