@@ -1,29 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
-import {
-  accessTokenOf,
-  type ConnectionCredentials,
-  credentialsExpiryMs,
-  isRenewable,
-} from '../workers/auth/credentials.js';
+import type { ConnectionCredentials } from '../workers/auth/credentials.js';
 import { type Revocation, type RevocationOutcome, revokeGrant } from '../workers/auth/revoke.js';
-import { readConfig } from '../workers/config.js';
 import { findConnectionRow } from '../workers/connections/store.js';
-import { needsReseal, openJson, sealJson } from '../workers/crypto/secret-box.js';
 import { openDb } from '../workers/db/client.js';
 import type { RecordsEnv } from '../workers/records/shards.js';
-import { connectionObjectName } from './connection-name.js';
 import {
   clearAll,
   migrate,
   nextTaskAtMs,
-  readCredentials,
   readMeta,
   readRateLimit,
-  resealCredentials,
   type Task,
   upsertTask,
-  writeCredentials,
-  writeMeta,
   writeRateLimit,
 } from './connection-storage.js';
 import type {
@@ -33,7 +21,7 @@ import type {
   RateLimitObservation,
   TokenOutcome,
 } from './connection-types.js';
-import { failureMessage, refreshStoredCredentials } from './credential-refresh.js';
+import { CredentialVault, type StoreInput } from './credential-vault.js';
 import { admit, observe, type RateLimitState } from './rate-limit-policy.js';
 import { type ModelCounts, RecordWriter, type WriteInput, type WriteResult } from './record-writer.js';
 import { type SyncRow, SyncSchedule } from './sync-schedule.js';
@@ -48,29 +36,25 @@ import {
   setSyncFrequency,
 } from './sync-tasks.js';
 import { runDueTasks } from './task-runner.js';
-import {
-  DEFAULT_REFRESH_BUFFER_SECONDS,
-  decideRefresh,
-  EXISTENCE_CHECK_INTERVAL_MS,
-  KEEP_ALIVE_INTERVAL_MS,
-  nextRefreshAtMs,
-} from './token-policy.js';
+import { decideRefresh, EXISTENCE_CHECK_INTERVAL_MS, KEEP_ALIVE_INTERVAL_MS, nextRefreshAtMs } from './token-policy.js';
 
 /**
- * One object per connection: the single writer for its credentials. It refreshes tokens (one
- * upstream refresh at a time, however many callers), proactively by alarm before expiry and as a
- * keep-alive, backs off after failures and marks the connection for re-authorisation when the
- * provider rejects the grant. See README.md beside this file for tables and alarm semantics.
+ * One object per connection, the single writer of everything that is the connection's own, by
+ * capability: credentials (credential-vault.ts: sealed storage, one upstream refresh at a time,
+ * proactive and keep-alive refreshes, back-off and re-authorisation), the provider's rate-limit
+ * budget (rate-limit-policy.ts), syncs and their runs (sync-schedule.ts, sync-tasks.ts), records and
+ * their change sequence (record-writer.ts), and one alarm over a task table (task-runner.ts). See
+ * README.md beside this file for tables and alarm semantics.
  */
 export class ConnectionObject extends DurableObject<Env> {
-  /** The refresh in flight, shared by every caller that arrives while it runs. */
-  #inflight: Promise<TokenOutcome> | undefined;
+  readonly #credentials: CredentialVault;
   readonly #records: RecordWriter;
   readonly #schedule: SyncSchedule;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage.sql);
+    this.#credentials = new CredentialVault(ctx.storage.sql, env, () => this.#scheduleAlarm());
     this.#records = new RecordWriter(ctx.storage.sql, env as unknown as RecordsEnv);
     this.#schedule = new SyncSchedule(ctx.storage.sql);
   }
@@ -155,35 +139,15 @@ export class ConnectionObject extends DurableObject<Env> {
     return this.#records.erase(model);
   }
 
+  // ---- credentials (see credential-vault.ts) ----
+
   /**
    * Stores new credentials (a fresh connection or a re-authorisation), clearing past failures.
    *
    * @example await stub.store({ ref, credentials: { type: 'API_KEY', apiKey: 'sk' }, refreshBufferSeconds: 900 })
    */
-  async store(input: {
-    ref: ConnectionRef;
-    environmentUuid: string;
-    credentials: ConnectionCredentials;
-    refreshBufferSeconds?: number;
-  }): Promise<{ ok: true; expiresAtMs: number | null } | { ok: false; reason: 'bound_to_other_connection' }> {
-    const sql = this.ctx.storage.sql;
-    const name = connectionObjectName(input.ref);
-    const existing = readMeta(sql, 'name');
-    if (existing && existing !== name) return { ok: false, reason: 'bound_to_other_connection' };
-    writeMeta(sql, 'name', name);
-    writeMeta(sql, 'ref', JSON.stringify(input.ref));
-    writeMeta(sql, 'environment_uuid', input.environmentUuid);
-    writeMeta(sql, 'refresh_buffer_seconds', String(input.refreshBufferSeconds ?? DEFAULT_REFRESH_BUFFER_SECONDS));
-    const expiresAtMs = credentialsExpiryMs(input.credentials);
-    writeCredentials(sql, {
-      sealed: await this.#seal(input.credentials),
-      expiresAtMs,
-      renewable: isRenewable(input.credentials),
-      refreshedAtMs: Date.now(),
-      countRefresh: false,
-    });
-    await this.#scheduleAlarm();
-    return { ok: true, expiresAtMs };
+  store(input: StoreInput) {
+    return this.#credentials.store(input);
   }
 
   /**
@@ -192,40 +156,8 @@ export class ConnectionObject extends DurableObject<Env> {
    *
    * @example const result = await stub.getToken({ force: false }); if (result.ok) use(result.credentials)
    */
-  async getToken(options: { force?: boolean; staleAccessToken?: string } = {}): Promise<TokenOutcome> {
-    const row = readCredentials(this.ctx.storage.sql);
-    if (!row) return { ok: false, reason: 'no_credentials', message: 'This connection has no credentials' };
-    let force = options.force ?? false;
-    // "The provider refused this token": refresh only if it is still the current one, so a burst of
-    // 401s from calls made with the same old token leads to one refresh, not one each.
-    if (options.staleAccessToken !== undefined) {
-      if (this.#inflight) return this.#inflight;
-      const current = await this.#open(row.sealed);
-      force = accessTokenOf(current) === options.staleAccessToken;
-    }
-    const decision = decideRefresh(row, Date.now(), this.#bufferSeconds(), force);
-    switch (decision.action) {
-      case 'use': {
-        const config = readConfig(this.env);
-        const credentials = await this.#open(row.sealed, config);
-        // After a key rotation, values sealed with an older key are re-sealed with the active one.
-        if (needsReseal(config, row.sealed))
-          resealCredentials(this.ctx.storage.sql, await this.#seal(credentials, config));
-        return { ok: true, credentials, refreshed: false };
-      }
-      case 'fail':
-        return {
-          ok: false,
-          reason: decision.reason,
-          message: row.lastError ?? failureMessage(decision.reason),
-          ...(decision.retryAtMs ? { retryAtMs: decision.retryAtMs } : {}),
-        };
-      case 'refresh':
-        this.#inflight ??= this.#refresh().finally(() => {
-          this.#inflight = undefined;
-        });
-        return this.#inflight;
-    }
+  getToken(options: { force?: boolean; staleAccessToken?: string } = {}): Promise<TokenOutcome> {
+    return this.#credentials.getToken(options);
   }
 
   /**
@@ -267,18 +199,7 @@ export class ConnectionObject extends DurableObject<Env> {
 
   /** The refresh bookkeeping, without secrets: for status, logs and tests. */
   async readState(): Promise<CredentialsState> {
-    const row = readCredentials(this.ctx.storage.sql);
-    return {
-      hasCredentials: Boolean(row),
-      expiresAtMs: row?.expiresAtMs ?? null,
-      renewable: row?.hasRefreshToken ?? false,
-      failures: row?.failures ?? 0,
-      cooldownUntilMs: row?.cooldownUntilMs ?? null,
-      needsReauth: row?.needsReauth ?? false,
-      lastError: row?.lastError ?? null,
-      refreshCount: row?.refreshCount ?? 0,
-      alarmAtMs: await this.ctx.storage.getAlarm(),
-    };
+    return this.#credentials.state(await this.ctx.storage.getAlarm());
   }
 
   /** Forgets everything: records, credentials, identity and the alarm (records first: they are found through the identity). */
@@ -296,11 +217,11 @@ export class ConnectionObject extends DurableObject<Env> {
    * @example await stub.tearDown({ revocation: { url, clientId, clientSecret } }) // { revoked: true, status: 200 }
    */
   async tearDown(input: { revocation?: Revocation } = {}): Promise<RevocationOutcome> {
-    const row = readCredentials(this.ctx.storage.sql);
-    const outcome: RevocationOutcome = !row
+    const current: ConnectionCredentials | undefined = await this.#credentials.current();
+    const outcome: RevocationOutcome = !current
       ? { revoked: false, reason: 'no_token' }
       : input.revocation
-        ? await revokeGrant(input.revocation, await this.#open(row.sealed))
+        ? await revokeGrant(input.revocation, current)
         : { revoked: false, reason: 'not_supported' };
     await this.destroy();
     return outcome;
@@ -313,7 +234,7 @@ export class ConnectionObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     await this.#runDueTasks();
-    const row = readCredentials(this.ctx.storage.sql);
+    const row = this.#credentials.row();
     if (!row) return this.#scheduleAlarm();
     if (await this.#isOrphaned()) {
       await this.destroy();
@@ -321,19 +242,9 @@ export class ConnectionObject extends DurableObject<Env> {
     }
     const now = Date.now();
     const keepAliveDue = row.lastRefreshAtMs !== null && now - row.lastRefreshAtMs >= KEEP_ALIVE_INTERVAL_MS;
-    const decision = decideRefresh(row, now, this.#bufferSeconds(), keepAliveDue);
+    const decision = decideRefresh(row, now, this.#credentials.bufferSeconds(), keepAliveDue);
     if (decision.action === 'refresh') await this.getToken({ force: true });
     else await this.#scheduleAlarm();
-  }
-
-  async #refresh(): Promise<TokenOutcome> {
-    return refreshStoredCredentials({
-      sql: this.ctx.storage.sql,
-      env: this.env,
-      seal: (credentials) => this.#seal(credentials),
-      open: (sealed) => this.#open(sealed),
-      scheduleAlarm: () => this.#scheduleAlarm(),
-    });
   }
 
   /** Adds (or reschedules) work for the alarm: an async action to run at `dueAtMs`. */
@@ -358,11 +269,13 @@ export class ConnectionObject extends DurableObject<Env> {
    * object holding credentials at least the daily existence check.
    */
   async #scheduleAlarm(): Promise<void> {
-    const row = readCredentials(this.ctx.storage.sql);
+    const row = this.#credentials.row();
     const now = Date.now();
     const next = Math.min(
       nextTaskAtMs(this.ctx.storage.sql) ?? Number.POSITIVE_INFINITY,
-      row ? (nextRefreshAtMs(row, now, this.#bufferSeconds()) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
+      row
+        ? (nextRefreshAtMs(row, now, this.#credentials.bufferSeconds()) ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY,
       row ? now + EXISTENCE_CHECK_INTERVAL_MS : Number.POSITIVE_INFINITY,
     );
     if (next === Number.POSITIVE_INFINITY) return this.ctx.storage.deleteAlarm();
@@ -376,21 +289,5 @@ export class ConnectionObject extends DurableObject<Env> {
     const ref = JSON.parse(refText) as ConnectionRef;
     const row = await findConnectionRow(openDb(this.env.DB), ref.environmentId, ref.integrationId, ref.connectionId);
     return !row;
-  }
-
-  #bufferSeconds(): number {
-    return Number(readMeta(this.ctx.storage.sql, 'refresh_buffer_seconds') ?? DEFAULT_REFRESH_BUFFER_SECONDS);
-  }
-
-  #context(): string {
-    return `connection:${readMeta(this.ctx.storage.sql, 'name') ?? ''}:credentials`;
-  }
-
-  async #seal(credentials: ConnectionCredentials, config = readConfig(this.env)): Promise<string> {
-    return sealJson(config, credentials, this.#context());
-  }
-
-  async #open(sealed: string, config = readConfig(this.env)): Promise<ConnectionCredentials> {
-    return openJson<ConnectionCredentials>(config, sealed, this.#context());
   }
 }
