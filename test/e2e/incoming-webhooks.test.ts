@@ -225,6 +225,26 @@ describe('provider webhooks', () => {
     );
   });
 
+  it('runs onWebhook for every variant the connection has of the sync, each into its own records', async () => {
+    await pier.createSyncVariant('gh', 'inst-other', 'issues', 'open-only');
+    const event = { ...reopened, installation: { ...reopened.installation, id: 424242 } };
+    expect((await postGithub(event)).status).toBe(200);
+    for (const variant of ['base', 'open-only'])
+      await eventually(
+        async () =>
+          (
+            await pier.listRecords<Record<string, unknown>>({
+              providerConfigKey: 'gh',
+              connectionId: 'inst-other',
+              model: 'Issue',
+              variant,
+            })
+          ).records,
+        (r) => r.length === 1 && r[0]?.id === String(reopened.issue.id),
+        `the ${variant} variant's record`,
+      );
+  });
+
   it('refuses a tampered GitHub signature and logs the refusal', async () => {
     const res = await postGithub(reopened, { tamper: true });
     expect(res.status).toBe(401);

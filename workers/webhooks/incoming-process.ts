@@ -4,6 +4,7 @@
  * `onWebhook` handlers run, forwarded to the app when the integration forwards, logged.
  */
 import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { connectionStub } from '../../durable-objects/connection-name.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
 import { type Db, openDb } from '../db/client.js';
 import { type ConnectionRow, connections, type IncomingWebhookRow, incomingWebhooks } from '../db/schema.js';
@@ -78,7 +79,7 @@ async function routeToConnections(
 type Outcome = {
   eventType: string | null;
   connections: string[];
-  handlers: { connectionId: string; sync: string; ok: boolean; message?: string }[];
+  handlers: { connectionId: string; sync: string; variant?: string; ok: boolean; message?: string }[];
   forwarded: number;
 };
 
@@ -149,21 +150,24 @@ async function processClaimed(
       (JSON.parse(fn.definition) as { webhook_subscriptions?: string[] }).webhook_subscriptions ?? [];
     return subscriptions.includes('*') || (eventType !== null && subscriptions.includes(eventType));
   });
-  for (const connection of matched)
+  for (const connection of matched) {
+    const ref = { environmentId: environment.id, integrationId: integration.id, connectionId: connection.connectionId };
+    // Every variant the connection has of a subscribed sync handles the event (its records are its own).
+    const rows = syncs.length > 0 ? await connectionStub(env, ref).syncStatus() : [];
     for (const fn of syncs) {
-      const ref = {
-        environmentId: environment.id,
-        integrationId: integration.id,
-        connectionId: connection.connectionId,
-      };
-      const result = await runSyncWebhook(env, ref, { name: fn.name, variant: 'base', payload }, waitUntil);
-      outcome.handlers.push({
-        connectionId: connection.connectionId,
-        sync: fn.name,
-        ok: result.kind === 'done',
-        ...(result.kind === 'failed' ? { message: result.message.slice(0, 300) } : {}),
-      });
+      const variants = rows.filter((r) => r.name === fn.name).map((r) => r.variant);
+      for (const variant of variants.length > 0 ? variants : ['base']) {
+        const result = await runSyncWebhook(env, ref, { name: fn.name, variant, payload }, waitUntil);
+        outcome.handlers.push({
+          connectionId: connection.connectionId,
+          sync: fn.name,
+          ...(variant !== 'base' ? { variant } : {}),
+          ok: result.kind === 'done',
+          ...(result.kind === 'failed' ? { message: result.message.slice(0, 300) } : {}),
+        });
+      }
     }
+  }
 
   if (integration.forwardWebhooks) {
     const forward = (connection: ConnectionRow | undefined): OutgoingEvent => ({
