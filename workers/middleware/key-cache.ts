@@ -4,8 +4,8 @@ import type { ApiKeyRow, EnvironmentRow } from '../db/schema.js';
 
 /**
  * Recent secret-key lookups of this isolate, by key hash, used by `/proxy` and `GET /records` only
- * (the hot paths: each call would otherwise pay a database round trip before it starts). Entries live 5 s; any change to keys
- * or environments made through this isolate clears them all.
+ * (the hot paths: each call would otherwise pay a database round trip before it starts). Entries
+ * live 5 s; any change to keys or environments made through this isolate clears them all.
  */
 export type KeyLookup = { key: ApiKeyRow; environment: EnvironmentRow; scopes?: ApiKeyScope[] };
 

@@ -17,8 +17,8 @@ export const requireSecretKey = secretKeyMiddleware({ cached: false });
 
 /**
  * The same check for the hot paths, `/proxy` and `GET /records`, remembering a key's lookup for 5 s
- * in this isolate: each call otherwise pays a database round trip before it can start. A deleted or rotated key is forgotten at
- * once in the isolate that changed it and within 5 s everywhere else.
+ * in this isolate: each call otherwise pays a database round trip before it can start. A deleted or
+ * rotated key is forgotten at once in the isolate that changed it and within 5 s everywhere else.
  */
 export const requireSecretKeyCached = secretKeyMiddleware({ cached: true });
 

@@ -16,7 +16,7 @@ import { pruneRecords, type RecordAction, readPageParts, type StoredRecord } fro
 /** Largest page a caller may ask for, and the default. */
 export const MAX_RECORDS_LIMIT = 10_000;
 export const DEFAULT_RECORDS_LIMIT = 100;
-/** A page stops early (with a cursor) once its records reach this many bytes of JSON. */
+/** A page stops early (with a cursor) once its records reach this many characters of JSON (~8 MB). */
 export const RECORDS_PAGE_BUDGET_CHARS = 8 * 1024 * 1024;
 
 /** Cursors are opaque to callers: `base64url("v1:<seq>")`. */
