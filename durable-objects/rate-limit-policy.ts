@@ -36,10 +36,10 @@ export function admit(state: RateLimitState, nowMs: number): Admission {
   return { ok: true, state: next };
 }
 
-/** Folds what one upstream response said into the state. */
 /** Reset times of one window as providers report them (in whole seconds) differ by less than this. */
 const SAME_WINDOW_MS = 1_000;
 
+/** Folds what one upstream response said into the state. */
 export function observe(
   state: RateLimitState,
   signal: { status: number; remaining: number | null; resetAtMs: number | null; retryAtMs: number | null },

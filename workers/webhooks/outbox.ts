@@ -2,7 +2,7 @@
  * The durable outbox of events for the app's backend. Recording an event writes the event and one
  * delivery row per destination in one D1 batch (with the caller's own change when it passes one),
  * then tells the `pier-webhooks` queue; the queue message only names a delivery, so a lost message
- * or a crash after the write loses nothing (the sweep in deliver.ts sends what is due).
+ * or a crash after the write loses nothing (the sweep in delivery-sweep.ts sends what is due).
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client.js';
@@ -27,8 +27,8 @@ export type AuthEvent = {
 
 /**
  * The `auth` event of a connection created or re-authorised. A creation's id is derived from the
- * connection row, so the sweep that records creations a crash left without their event
- * (sweepMissedAuthEvents) never records one twice.
+ * connection row, so the repair that records creations a crash left without their event
+ * (repairMissedAuthEvents in repair.ts) never records one twice.
  */
 export async function authEventFor(
   environment: Pick<EnvironmentRow, 'name'>,
