@@ -6,6 +6,7 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { connectionStub } from '../../durable-objects/connection-name.js';
 import type { ProviderDefinition } from '../../sdk/contract/provider-definition.js';
+import { readPath } from '../../sdk/paginate.js';
 import { type Db, openDb } from '../db/client.js';
 import { type ConnectionRow, connections, type IncomingWebhookRow, incomingWebhooks } from '../db/schema.js';
 import { findEnvironmentById } from '../environments/store.js';
@@ -30,20 +31,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value at a dotted path (`installation.id`, `0.portalId`, `events.0.type`). */
-export function valueAt(value: unknown, path: string): unknown {
-  let at: unknown = value;
-  for (const part of path.split('.')) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[part];
-  }
-  return at;
-}
-
 function eventTypeOf(hooks: ProviderDefinition['webhooks'], payload: unknown, headers: Record<string, string>) {
   const path = hooks?.eventTypePath;
   if (!path) return undefined;
-  const value = path.startsWith('header:') ? headers[path.slice(7).toLowerCase()] : valueAt(payload, path);
+  const value = path.startsWith('header:') ? headers[path.slice(7).toLowerCase()] : readPath(payload, path);
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
@@ -56,7 +47,7 @@ async function routeToConnections(
 ): Promise<ConnectionRow[]> {
   const lookup = hooks?.connectionLookup;
   if (!lookup) return [];
-  const value = valueAt(payload, lookup.payloadPath);
+  const value = readPath(payload, lookup.payloadPath);
   if (value === undefined || value === null || typeof value === 'object') return [];
   const field = lookup.connectionConfigField;
   const [column, name] = field.startsWith('metadata.')

@@ -66,20 +66,15 @@ export async function receiveWebhook(c: Context<AppEnv>): Promise<Response> {
   if (!environment || !integration)
     throw new ApiError('unknown_provider_config', 404, 'No integration receives webhooks at this URL');
   const target = { environmentId: environment.id, integrationKey, provider: integration.provider };
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_WEBHOOK_BYTES)
+  const tooLarge = () =>
     refuse(
       c,
       target,
       new ApiError('payload_too_large', 413, `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`),
     );
+  if (Number(c.req.header('content-length') ?? 0) > MAX_WEBHOOK_BYTES) tooLarge();
   const body = await c.req.text();
-  if (body.length > MAX_WEBHOOK_BYTES)
-    refuse(
-      c,
-      target,
-      new ApiError('payload_too_large', 413, `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`),
-    );
+  if (body.length > MAX_WEBHOOK_BYTES) tooLarge();
 
   const provider = await findProvider(db, environment.id, integration.provider);
   const signature = provider?.definition.webhooks?.signature;
