@@ -2,6 +2,7 @@
  * OAuth 1.0a request signing (RFC 5849 §3.4): HMAC-SHA1, RSA-SHA1 and PLAINTEXT, with WebCrypto.
  */
 import { toBase64 } from '../crypto/encoding.js';
+import { hmac } from '../crypto/hmac.js';
 
 /** RFC 3986 percent-encoding, as §3.6 requires (stricter than encodeURIComponent). */
 export function percentEncode(value: string): string {
@@ -47,17 +48,7 @@ export async function sign(
 ): Promise<string> {
   const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
   if (method === 'PLAINTEXT') return key;
-  const data = new TextEncoder().encode(baseString);
-  if (method === 'HMAC-SHA1') {
-    const hmacKey = await crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(key),
-      { name: 'HMAC', hash: 'SHA-1' },
-      false,
-      ['sign'],
-    );
-    return toBase64(await crypto.subtle.sign('HMAC', hmacKey, data));
-  }
+  if (method === 'HMAC-SHA1') return toBase64(await hmac('SHA-1', key, baseString));
   const rsaKey = await crypto.subtle.importKey(
     'pkcs8',
     pemToDer(consumerSecret),
@@ -65,7 +56,7 @@ export async function sign(
     false,
     ['sign'],
   );
-  return toBase64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', rsaKey, data));
+  return toBase64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', rsaKey, new TextEncoder().encode(baseString)));
 }
 
 export type OAuth1Request = {

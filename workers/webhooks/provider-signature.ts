@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { webhookSignatureSchema } from '../../sdk/contract/provider-definition.js';
 import { timingSafeEqualText } from '../../sdk/webhooks/index.js';
 import { toBase64, toHex } from '../crypto/encoding.js';
+import { hmac } from '../crypto/hmac.js';
 
 export type ProviderSignature = z.output<typeof webhookSignatureSchema>;
 
@@ -20,22 +21,13 @@ export type SignatureCheck =
       message: string;
     };
 
-const encoder = new TextEncoder();
-
 async function digest(
   algorithm: 'hmac-sha256' | 'hmac-sha1',
   secret: string,
   data: string,
   encoding: 'hex' | 'base64',
 ) {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: algorithm === 'hmac-sha1' ? 'SHA-1' : 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(data));
+  const mac = await hmac(algorithm === 'hmac-sha1' ? 'SHA-1' : 'SHA-256', secret, data);
   return encoding === 'base64' ? toBase64(mac) : toHex(mac);
 }
 
