@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { connectionStub } from '../../durable-objects/connection-name.js';
-import type { FunctionDefinition } from '../../sdk/contract/functions.js';
 import { RecentMap } from '../cache/recent-map.js';
 import type { ConnectionRow } from '../db/schema.js';
 import { bindingKey, type RunIdentity } from '../dispatch/run-script.js';
@@ -15,7 +14,7 @@ import { chooseRecordsDb, decodeRecordCursor, encodeRecordCursor, formatRecord }
 import { type RecordsEnv, shardDatabase } from '../records/shards.js';
 import { readPage, readRecordsByIds } from '../records/store.js';
 import type { RunScope } from './runs.js';
-import { findFunctionRow } from './store.js';
+import { declaredModels, findFunctionRow } from './store.js';
 
 /** A batch of up to 1,000 records of about 1 KB, with room to spare. */
 export const MAX_RECORDS_BODY = 8 * 1024 * 1024;
@@ -72,10 +71,7 @@ async function runTarget(
   if (known) return known;
   const row = await connectionRow();
   const [fn] = await findFunctionRow(scope.db, scope.environment.id, row.integrationId, run.functionName, 'sync');
-  const target = {
-    row,
-    models: Object.keys((fn ? (JSON.parse(fn.definition) as FunctionDefinition) : {}).models ?? {}),
-  };
+  const target = { row, models: declaredModels(fn) ?? [] };
   if (row.recordsDb) recentRunTargets.set(key, target);
   return target;
 }

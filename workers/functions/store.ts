@@ -1,8 +1,15 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { FunctionDefinition } from '../../sdk/contract/functions.js';
 import type { Db } from '../db/client.js';
 import { type FunctionRow, functionCheckpoints, functionLocks, functions } from '../db/schema.js';
 
 /** D1 access for deployed functions, their checkpoints and locks. */
+
+/** The model names a deployed function declares; undefined when there is no row or it declares none. */
+export function declaredModels(row: Pick<FunctionRow, 'definition'> | undefined): string[] | undefined {
+  const models = row ? (JSON.parse(row.definition) as FunctionDefinition).models : undefined;
+  return models ? Object.keys(models) : undefined;
+}
 
 export async function listFunctionRows(
   db: Db,

@@ -17,7 +17,7 @@ import { queueOperation } from '../logs/service.js';
 import { eventUidFor, type OutgoingEvent, recordEvents } from '../webhooks/outbox.js';
 import type { EventTrigger } from '../webhooks/settings.js';
 import { executeRun, newRunIdentity, type RunReport, type RunScope } from './runs.js';
-import { findFunctionRow, writeCheckpoint } from './store.js';
+import { declaredModels, findFunctionRow, writeCheckpoint } from './store.js';
 
 /** Wall-clock time of one slice of a sync run (`PIER_SYNC_SLICE_SECONDS`, 5–900, default 300). */
 export function syncSliceMs(env: object): number {
@@ -183,7 +183,7 @@ export async function reportSyncRun(
     const message = outcome.kind === 'failed' ? outcome.message : 'The run did not finish within its slices';
     // A failed run reports on every model of the sync (`on_sync_error`), with what it had saved.
     const [fn] = await findFunctionRow(db, environment.id, integration.id, run.name, 'sync');
-    const models = Object.keys((fn ? (JSON.parse(fn.definition) as { models?: object }) : {}).models ?? counts);
+    const models = declaredModels(fn) ?? Object.keys(counts);
     const failure = {
       success: false,
       error: { type: 'sync_failed', description: message.slice(0, 1000) },

@@ -3,12 +3,11 @@
  * and what the script host shares with it (cursors, the record shape, the shard choice).
  */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { FunctionDefinition } from '../../sdk/contract/functions.js';
 import { forgetRecentRows } from '../cache/recent-map.js';
 import { fromBase64Url } from '../crypto/encoding.js';
 import type { Db } from '../db/client.js';
 import { type ConnectionRow, connections } from '../db/schema.js';
-import { listFunctionRows } from '../functions/store.js';
+import { declaredModels, listFunctionRows } from '../functions/store.js';
 import { ApiError } from '../http/api-error.js';
 import { chooseShard, type RecordsEnv, shardDatabase } from './shards.js';
 import { pruneRecords, type RecordAction, readPageParts, type StoredRecord } from './store.js';
@@ -72,9 +71,7 @@ export async function chooseRecordsDb(db: Db, env: RecordsEnv, row: ConnectionRo
 export async function knownModels(db: Db, environmentId: number, integrationId: number): Promise<Set<string>> {
   const models = new Set<string>();
   for (const row of await listFunctionRows(db, environmentId, [integrationId]))
-    if (row.type === 'sync')
-      for (const model of Object.keys((JSON.parse(row.definition) as FunctionDefinition).models ?? {}))
-        models.add(model);
+    if (row.type === 'sync') for (const model of declaredModels(row) ?? []) models.add(model);
   return models;
 }
 
