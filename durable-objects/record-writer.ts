@@ -30,16 +30,14 @@ export type WriteInput = {
   op: WriteOp;
   model: string;
   variant: string;
-  /** JSON array of records (objects with an `id`), as the script sent them; or `body`. */
-  records?: string;
-  /** The script's request body as it came (`{ records, hashes?, unmodified_since? }`), parsed only here. */
-  body?: string;
-  /** The records' hashes (`recordHash`), in the same order, when the script computed them. */
-  hashes?: string[];
+  /**
+   * The script's request body as it came, parsed only here (see {@link readBatchBody}): `records`
+   * (objects with an `id`), their `hashes` (`recordHash`) in the same order when the script computed
+   * them, and `unmodified_since` (`ignore_if_modified_after`: records changed after it are left alone).
+   */
+  body: string;
   /** Counted into this run's result when set. */
   runId?: string;
-  /** `ignore_if_modified_after`: leave records changed after this time alone. */
-  unmodifiedSince?: string;
 };
 
 export type WriteResult = {
@@ -173,24 +171,18 @@ export class RecordWriter {
       const { connectionRowId, db } = this.#place();
       const ref: Ref = { connectionRowId, model: input.model, variant: input.variant };
       const now = new Date().toISOString();
-      let list: { id: string | number }[];
-      let hashes = input.hashes;
-      let unmodifiedSince = input.unmodifiedSince;
-      if (input.body !== undefined) {
-        const read = readBatchBody(input.body);
-        if ('invalid' in read)
-          return { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0, invalid: read.invalid };
-        list = read.records as { id: string | number }[];
-        hashes = read.hashes;
-        unmodifiedSince = read.unmodifiedSince;
-      } else list = JSON.parse(input.records ?? '[]') as { id: string | number }[];
+      const read = readBatchBody(input.body);
+      if ('invalid' in read)
+        return { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0, invalid: read.invalid };
+      const { records, hashes, unmodifiedSince } = read;
       // The last occurrence of an id in a batch wins.
       const byId = new Map<string, Record<string, unknown>>();
       const given = new Map<string, string>();
-      list.forEach((record, i) => {
-        byId.set(String(record.id), record as Record<string, unknown>);
+      records.forEach((record, i) => {
+        byId.set(String(record.id), record);
+        // Checked by readBatchBody: one hash per record.
         const hash = input.op === 'save' ? hashes?.[i] : undefined;
-        if (hash && HASH.test(hash)) given.set(String(record.id), hash);
+        if (hash) given.set(String(record.id), hash);
       });
       const ids = [...byId.keys()];
       const result: WriteResult = { added: 0, updated: 0, deleted: 0, unchanged: 0, missing: 0 };

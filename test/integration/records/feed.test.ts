@@ -4,6 +4,9 @@ import { connectionStub } from '../../../durable-objects/connection-name.js';
 import { recordHash } from '../../../sdk/scripts/canonical.js';
 import { api, seedEnvironment } from '../support/fixtures.js';
 
+/** A batch as a script's request body carries it to the connection's object. */
+const batchBody = (records: unknown[]) => JSON.stringify({ records });
+
 /**
  * The change feed under concurrent writes: a reader pages `GET /records` while the connection's
  * object writes batches of changes; the reader sees every record's latest change once, each change
@@ -87,7 +90,7 @@ describe('records change feed', () => {
           op: 'save',
           model: 'Item',
           variant: 'base',
-          records: JSON.stringify([...byId.values()]),
+          body: batchBody([...byId.values()]),
         });
       }
       writing = false;
@@ -119,7 +122,7 @@ describe('records change feed', () => {
   it('returns each record exactly as saved, with its metadata, whatever its strings hold', async () => {
     const stub = connectionStub(env, { environmentId, integrationId, connectionId: 'c1' });
     const write = (op: 'save' | 'delete', model: string, records: unknown[]) =>
-      stub.writeRecords({ place, op, model, variant: 'base', records: JSON.stringify(records) });
+      stub.writeRecords({ place, op, model, variant: 'base', body: batchBody(records) });
     const odd = [
       { id: 'sep', text: 'a\u0001b\u0000c', nested: { list: [1, 'x\u0001', { deep: null }] } },
       { id: 'quote"d', text: 'say "hi" \\ back\nslash', emoji: '🦜 ünïcödé', empty: {} },
@@ -158,7 +161,7 @@ describe('records change feed', () => {
         op: 'save',
         model: 'Big',
         variant: 'base',
-        records: JSON.stringify([
+        body: batchBody([
           { id: `b${i}`, big },
           { id: `b${i + 1}`, big },
         ]),
@@ -214,8 +217,8 @@ describe('records change feed', () => {
       { id: 'd2', v: 1 },
       { id: 'd3', v: 1 },
     ];
-    await stub.writeRecords({ place, op: 'save', model: 'Diff', variant: 'base', records: JSON.stringify(records) });
-    await stub.writeRecords({ place, op: 'delete', model: 'Diff', variant: 'base', records: '[{"id":"d2"}]' });
+    await stub.writeRecords({ place, op: 'save', model: 'Diff', variant: 'base', body: batchBody(records) });
+    await stub.writeRecords({ place, op: 'delete', model: 'Diff', variant: 'base', body: batchBody([{ id: 'd2' }]) });
     const asked = [
       { id: 'd4', v: 1 },
       { id: 'd3', v: 2 },
@@ -243,7 +246,7 @@ describe('records change feed', () => {
         op: 'save',
         model: 'Item',
         variant: 'base',
-        records: JSON.stringify(records),
+        body: batchBody(records),
         runId: 'r1',
       });
     expect(await write([{ id: 'x', a: 1, b: [1, 2] }])).toMatchObject({ added: 1, updated: 0, unchanged: 0 });
@@ -256,7 +259,7 @@ describe('records change feed', () => {
         op: 'update',
         model: 'Item',
         variant: 'base',
-        records: JSON.stringify([
+        body: batchBody([
           { id: 'x', b: [3] },
           { id: 'nope', a: 1 },
         ]),
@@ -274,7 +277,7 @@ describe('records change feed', () => {
         op: 'delete',
         model: 'Item',
         variant: 'base',
-        records: JSON.stringify([{ id: 'x' }]),
+        body: batchBody([{ id: 'x' }]),
         runId: 'r1',
       }),
     ).toMatchObject({ deleted: 1 });
