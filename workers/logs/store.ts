@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { type Db, openDb } from '../db/client.js';
 import { type OperationRow, operations } from '../db/schema.js';
 
 export type NewOperation = Omit<OperationRow, 'id'>;
@@ -15,6 +15,12 @@ export async function insertOperations(db: Db, rows: NewOperation[]): Promise<vo
     statements.push(db.insert(operations).values(rows.slice(i, i + ROWS_PER_INSERT)));
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
+}
+
+/** One log row as a D1 statement, for callers that commit it in one batch with their own statements. */
+export function operationStatement(d1: D1Database, row: NewOperation): D1PreparedStatement {
+  const query = openDb(d1).insert(operations).values(row).toSQL();
+  return d1.prepare(query.sql).bind(...query.params);
 }
 
 export type OperationFilters = {

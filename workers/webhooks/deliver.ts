@@ -16,6 +16,7 @@ import { RecentMap } from '../cache/recent-map.js';
 import { readConfig } from '../config.js';
 import { openJson } from '../crypto/secret-box.js';
 import { signingKeyContext } from '../environments/signing-key.js';
+import { operationStatement } from '../logs/store.js';
 import { checkOutboundUrl } from '../net/outbound-policy.js';
 import { PIER_VERSION } from '../version.js';
 import { type DeliverySettings, deliverySettings, retryDelayMs } from './delivery-policy.js';
@@ -225,28 +226,27 @@ async function attemptOne(
   const at = new Date().toISOString();
   // The attempt's log line goes in the same D1 batch as its outcome (no wait for the log's own batching).
   writes.push(
-    env.DB.prepare(
-      `INSERT INTO operations (environment_id, type, outcome, connection_id, integration_key, provider, method, path,
-         status, duration_ms, retries, bytes, error_code, message, request_id, created_at)
-       VALUES (?1, 'webhook', ?2, ?3, ?4, NULL, 'POST', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
-    ).bind(
-      claimed.environment_id,
-      outcome.kind === 'delivered' ? 'success' : 'failure',
-      claimed.connection_id,
-      claimed.integration_key,
-      redactedUrl(claimed.url),
-      outcome.status,
-      outcome.durationMs,
-      attempts - 1,
-      claimed.payload.length,
-      outcome.kind === 'delivered' ? null : 'webhook_delivery_failed',
-      (outcome.kind === 'delivered'
+    operationStatement(env.DB, {
+      environmentId: claimed.environment_id,
+      type: 'webhook',
+      outcome: outcome.kind === 'delivered' ? 'success' : 'failure',
+      connectionId: claimed.connection_id,
+      integrationKey: claimed.integration_key,
+      provider: null,
+      method: 'POST',
+      path: redactedUrl(claimed.url),
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      retries: attempts - 1,
+      bytes: claimed.payload.length,
+      errorCode: outcome.kind === 'delivered' ? null : 'webhook_delivery_failed',
+      message: (outcome.kind === 'delivered'
         ? `${claimed.event_type} event ${claimed.event_uid} delivered (attempt ${attempts})`
         : `${claimed.event_type} event ${claimed.event_uid}, attempt ${attempts}: ${outcome.error}`
       ).slice(0, 1024),
-      claimed.event_uid,
-      at,
-    ),
+      requestId: claimed.event_uid,
+      createdAt: at,
+    }),
   );
   if (outcome.kind === 'delivered') {
     writes.push(
