@@ -5,26 +5,13 @@ import type { ConnectionObject } from '../../../durable-objects/connection-objec
 import { readPendingReport, savePendingReport } from '../../../durable-objects/connection-storage.js';
 import { runSyncReportTask, type SyncDeps } from '../../../durable-objects/sync-tasks.js';
 import { repairMissedAuthEvents } from '../../../workers/webhooks/repair.js';
-import { api, seedEnvironment } from '../support/fixtures.js';
+import { api, seedApiKeyIntegration, seedEnvironment } from '../support/fixtures.js';
 
 describe('events survive a crash after the change they report', () => {
   it('a finished sync run’s report is kept in the object until made; made twice, its events are recorded once', async () => {
     const { id, key } = await seedEnvironment({ prefix: 'report' });
     await api(key, 'PATCH', '/environment', { webhook_settings: { primary_url: 'http://169.254.169.254/hooks' } });
-    await api(key, 'POST', '/providers', {
-      name: 'report-api',
-      displayName: 'Report API',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: 'https://api.example.com' },
-    });
-    const integration = await api(key, 'POST', '/integrations', { unique_key: 'rep', provider: 'report-api' });
-    expect(integration.status).toBe(200);
-    const imported = await api(key, 'POST', '/connections', {
-      provider_config_key: 'rep',
-      connection_id: 'c-1',
-      credentials: { type: 'API_KEY', apiKey: 'k' },
-    });
-    expect(imported.status).toBeLessThan(300);
+    await seedApiKeyIntegration(key, { provider: 'report-api', integration: 'rep', connections: ['c-1'] });
     const row = await env.DB.prepare(
       'SELECT integration_id FROM connections WHERE environment_id = ? AND connection_id = ?',
     )
@@ -60,19 +47,7 @@ describe('events survive a crash after the change they report', () => {
 
   it('a connection a crash left without its auth event gets it from the repair, once', async () => {
     const { id, key } = await seedEnvironment({ prefix: 'repair' });
-    await api(key, 'POST', '/providers', {
-      name: 'repair-api',
-      displayName: 'Repair API',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: 'https://api.example.com' },
-    });
-    await api(key, 'POST', '/integrations', { unique_key: 'rep', provider: 'repair-api' });
-    for (const connectionId of ['kept', 'lost'])
-      await api(key, 'POST', '/connections', {
-        provider_config_key: 'rep',
-        connection_id: connectionId,
-        credentials: { type: 'API_KEY', apiKey: 'k' },
-      });
+    await seedApiKeyIntegration(key, { provider: 'repair-api', integration: 'rep', connections: ['kept', 'lost'] });
     // The crash: 'lost' was saved but its event never recorded. Both were created 10 minutes ago.
     await env.DB.prepare(`DELETE FROM outbox_events WHERE environment_id = ? AND connection_id = 'lost'`)
       .bind(id)

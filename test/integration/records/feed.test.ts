@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionStub } from '../../../durable-objects/connection-name.js';
 import { recordHash } from '../../../sdk/scripts/canonical.js';
-import { api, seedEnvironment } from '../support/fixtures.js';
+import { api, seedApiKeyIntegration, seedEnvironment } from '../support/fixtures.js';
 
 /** A batch as a script's request body carries it to the connection's object. */
 const batchBody = (records: unknown[]) => JSON.stringify({ records });
@@ -20,17 +20,11 @@ describe('records change feed', () => {
 
   beforeAll(async () => {
     ({ key, id: environmentId } = await seedEnvironment({ prefix: 'records' }));
-    await api(key, 'POST', '/providers', {
-      name: 'feed-api',
-      displayName: 'Feed API',
-      auth: { mode: 'API_KEY' },
-      api: { baseUrl: 'https://feed.example' },
-    });
-    await api(key, 'POST', '/integrations', { unique_key: 'feed', provider: 'feed-api' });
-    await api(key, 'POST', '/connections', {
-      provider_config_key: 'feed',
-      connection_id: 'c1',
-      credentials: { type: 'API_KEY', apiKey: 'k' },
+    await seedApiKeyIntegration(key, {
+      provider: 'feed-api',
+      integration: 'feed',
+      connections: ['c1'],
+      baseUrl: 'https://feed.example',
     });
     const deployed = await api(key, 'POST', '/functions/deployments', {
       integrations: ['feed'],

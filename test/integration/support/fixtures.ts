@@ -44,3 +44,41 @@ export async function api(
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
 }
+
+/**
+ * Through the API: an API-key provider, an integration of it, and connections imported with the key
+ * `k`. Any refusal fails the test.
+ */
+export async function seedApiKeyIntegration(
+  key: string,
+  setup: { provider: string; integration: string; connections: string[]; baseUrl?: string },
+): Promise<void> {
+  const expectStatus = (res: { status: number; json: unknown }, ok: (status: number) => boolean, what: string) => {
+    if (!ok(res.status)) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.json)}`);
+  };
+  expectStatus(
+    await api(key, 'POST', '/providers', {
+      name: setup.provider,
+      displayName: setup.provider,
+      auth: { mode: 'API_KEY' },
+      api: { baseUrl: setup.baseUrl ?? 'https://api.example.com' },
+    }),
+    (s) => s === 201,
+    'provider',
+  );
+  expectStatus(
+    await api(key, 'POST', '/integrations', { unique_key: setup.integration, provider: setup.provider }),
+    (s) => s === 200,
+    'integration',
+  );
+  for (const connectionId of setup.connections)
+    expectStatus(
+      await api(key, 'POST', '/connections', {
+        provider_config_key: setup.integration,
+        connection_id: connectionId,
+        credentials: { type: 'API_KEY', apiKey: 'k' },
+      }),
+      (s) => s < 300,
+      `connection ${connectionId}`,
+    );
+}
