@@ -23,6 +23,7 @@ import type {
   listWebhookDeliveriesQuerySchema,
   listWebhookDeliveriesResponseSchema,
   replayWebhookDeliveriesBodySchema,
+  sendTestWebhookResponseSchema,
 } from './contract/webhooks.js';
 import { PierError } from './errors.js';
 import { type PaginateConfig, pagesThroughProxy } from './paginate.js';
@@ -384,6 +385,17 @@ export class Pier {
   async replayWebhookDeliveries(body: z.input<typeof replayWebhookDeliveriesBodySchema> = {}): Promise<number> {
     return (await this.#request<{ data: { replayed: number } }>('POST', '/webhooks/deliveries/replay', { body })).data
       .replayed;
+  }
+
+  /**
+   * Sends a test event (`type: 'test'`) to the environment's webhook URLs, signed and retried like
+   * every event: to check a receiver and its signature check.
+   *
+   * @example const { event_id } = await pier.sendTestWebhook()
+   */
+  async sendTestWebhook(): Promise<z.output<typeof sendTestWebhookResponseSchema>['data']> {
+    return (await this.#request<z.output<typeof sendTestWebhookResponseSchema>>('POST', '/webhooks/test', { body: {} }))
+      .data;
   }
 
   // Records and syncs

@@ -68,6 +68,7 @@ import {
   listWebhookDeliveriesResponseSchema,
   replayWebhookDeliveriesBodySchema,
   replayWebhookDeliveriesResponseSchema,
+  sendTestWebhookResponseSchema,
 } from './webhooks.js';
 
 /** One documented route: the single description the OpenAPI document is generated from. */
@@ -433,6 +434,14 @@ export const ROUTES = [
     auth: 'secret_key',
     body: replayWebhookDeliveriesBodySchema,
     response: { status: 200, schema: replayWebhookDeliveriesResponseSchema, description: 'How many were replayed' },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/test',
+    summary: 'Send a test event to the environment’s webhook URLs',
+    tag: 'Webhooks',
+    auth: 'secret_key',
+    response: { status: 200, schema: sendTestWebhookResponseSchema, description: 'The event and its deliveries' },
   },
   {
     method: 'post',

@@ -62,3 +62,8 @@ export const replayWebhookDeliveriesBodySchema = z
   });
 
 export const replayWebhookDeliveriesResponseSchema = z.object({ data: z.object({ replayed: z.number().int() }) });
+
+/** `POST /webhooks/test`: the test event recorded, and how many deliveries it got (0 with no URL set). */
+export const sendTestWebhookResponseSchema = z.object({
+  data: z.object({ event_id: z.string().nullable(), deliveries: z.number().int() }),
+});

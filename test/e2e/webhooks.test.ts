@@ -172,4 +172,16 @@ describe('webhooks to the app', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('sends a test event through the SDK, signed and delivered like any other', async () => {
+    const sent = await pier.sendTestWebhook();
+    expect(sent.deliveries).toBe(1);
+    const id = sent.event_id ?? '';
+    await receiver.waitFor(() => receiver.accepted.has(id), 30_000, 'the test event');
+    expect(JSON.parse(receiver.accepted.get(id) ?? '{}')).toMatchObject({ from: 'nango', type: 'test' });
+    const request = receiver.requests.find((r) => r.headers['pier-webhook-id'] === id && r.answered === 200);
+    expect(
+      await verifyWebhook(request?.body ?? '', (request?.headers ?? {}) as Record<string, string>, signingKey),
+    ).toMatchObject({ ok: true, id });
+  });
 });
