@@ -117,8 +117,9 @@ export async function clearSyncCheckpoint(env: Env, ref: ConnectionRef, key: str
 }
 
 /**
- * After a run: one `sync` line in the operations log with what changed, and one `sync` event per
- * model with changes in the outbox (delivered by the webhooks issue).
+ * After a run: one `sync` line in the operations log with what changed, and `sync` events in the
+ * outbox (workers/webhooks/outbox.ts): one per model, for changes, failures and (when the
+ * environment asks) empty runs.
  */
 export async function reportSyncRun(
   env: Env,
