@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
+import { drainUnreadBody } from './middleware/drain-body.js';
 import { handleError, handleNotFound } from './middleware/error-handler.js';
 import { platform } from './middleware/platform.js';
 import { requestId } from './middleware/request-id.js';
@@ -25,7 +26,12 @@ export function createApp(): Hono<AppEnv> {
   return (
     new Hono<AppEnv>({ strict: false })
       // Framing is governed by each HTML page's CSP frame-ancestors (the Connect UI is embeddable).
-      .use(requestId, secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false }), platform)
+      .use(
+        requestId,
+        drainUnreadBody,
+        secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false }),
+        platform,
+      )
       .route('/', platformRoutes)
       .route('/providers', providerRoutes)
       .route('/integrations', integrationRoutes)

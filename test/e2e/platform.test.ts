@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
@@ -124,6 +125,35 @@ describe('the local platform, started the way npm start does', () => {
     expect(doc.openapi).toBe('3.1.0');
     const result = await validate(doc);
     expect(result.valid).toBe(true);
+  });
+
+  it('keeps a keep-alive connection usable after a route leaves the request body unread', async () => {
+    // One socket for every request: a connection the runtime closed would fail the next request.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string, key: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${platform?.url}${path}`,
+          { agent, method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end('{"unread":true}');
+      });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        // A route that ignores its body, and a refusal before the body is read.
+        statuses.push(await post('/webhooks/test', platform?.secretKey ?? ''));
+        statuses.push(await post('/integrations', 'sk_not_a_key_of_this_platform'));
+      }
+      expect(statuses).toEqual(Array.from({ length: 6 }, () => [200, 401]).flat());
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('keeps data across a restart', async () => {
