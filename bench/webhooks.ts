@@ -10,11 +10,10 @@
  * - a dead secondary: every event also goes to a destination whose port is closed; the healthy
  *   primary's p50 against a baseline series at the same rate measured just before (ratio ≈ 1).
  */
-import { Agent, request } from 'node:http';
 import { Pier } from '../sdk/index.js';
 import { startPlatform } from '../test/e2e/support/platform.js';
 import { WebhookReceiver } from '../test/e2e/support/webhook-receiver.js';
-import { ms, summarize } from './stats.js';
+import { httpPost, loadAgent, ms, summarize } from './stats.js';
 
 type Series = { events: number; lost: number; eventsPerSecond: number; p50: number; p99: number };
 
@@ -34,28 +33,17 @@ export async function benchWebhooks(options: { events?: number; rate?: number } 
     },
   });
   const pier = new Pier({ host: platform.url, secretKey: platform.secretKey });
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const recordOne = () =>
-    new Promise<string>((resolve, reject) => {
-      const req = request(
-        `${platform.url}/webhooks/test`,
-        { agent, method: 'POST', headers: { authorization: `Bearer ${platform.secretKey}` } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            text += c;
-          });
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve((JSON.parse(text) as { data: { event_id: string } }).data.event_id)
-              : reject(new Error(`status ${res.statusCode}: ${text}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+  const agent = loadAgent(64);
+  const recordOne = async () => {
+    const res = await httpPost(
+      agent,
+      `${platform.url}/webhooks/test`,
+      { authorization: `Bearer ${platform.secretKey}` },
+      '',
+    );
+    if (res.status !== 200) throw new Error(`status ${res.status}: ${res.body}`);
+    return (JSON.parse(res.body) as { data: { event_id: string } }).data.event_id;
+  };
 
   /** Records `count` events: paced at `perSecond` (open loop), or as fast as 8 clients can. */
   const record = async (count: number, perSecond?: number) => {
